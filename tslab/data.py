@@ -1,0 +1,548 @@
+"""Data for the course: synthetic generators, windows, splits, scaling and real series.
+
+Shapes use PyTorch's letters: ``N`` windows (batch), ``L`` time steps, ``F`` features, ``T`` the
+length of a whole series. Generators return NumPy arrays; real datasets return pandas objects with
+a ``DatetimeIndex``. Everything random takes a ``seed``; nothing is ever silently truncated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple, Sequence
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from torch.utils.data import DataLoader, TensorDataset
+
+__all__ = [
+    "AnomalyData",
+    "TrendSeries",
+    "make_anomaly_dataset",
+    "make_trend_series",
+    "make_sine_windows",
+    "make_windows",
+    "chronological_split",
+    "Scaler",
+    "make_loader",
+    "load_dataset",
+    "load_csv",
+    "DATASETS",
+]
+
+ArrayLike = np.ndarray | pd.Series | pd.DataFrame
+
+
+# --------------------------------------------------------------------------- checks
+def _check_int(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def _check_float(name: str, value: object, minimum: float = 0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not np.isfinite(value) or value < minimum:
+        raise ValueError(f"{name} must be a finite number >= {minimum}, got {value}")
+    return float(value)
+
+
+def _as_series_array(series: object, name: str = "series") -> np.ndarray:
+    """Return ``series`` as a float array of shape (T,) or (T, F), after checking it."""
+    if isinstance(series, (pd.Series, pd.DataFrame)):
+        values = series.to_numpy()
+    elif isinstance(series, torch.Tensor):
+        values = series.detach().cpu().numpy()
+    elif isinstance(series, (np.ndarray, list, tuple)):
+        values = np.asarray(series)
+    else:
+        raise TypeError(f"{name} must be a NumPy array, pandas Series/DataFrame or list, got {type(series).__name__}")
+    if values.ndim not in (1, 2):
+        raise ValueError(
+            f"{name} must be 1-D (T,) or 2-D (T, F) with time first, got {values.ndim}-D with shape {values.shape}"
+        )
+    if not np.issubdtype(values.dtype, np.number):
+        raise TypeError(f"{name} must hold numbers, got dtype {values.dtype}")
+    values = values.astype(np.float64, copy=False)
+    if not np.all(np.isfinite(values)):
+        bad = int(np.size(values) - np.isfinite(values).sum())
+        raise ValueError(f"{name} must not contain NaN or inf, got {bad} non-finite value(s)")
+    return values
+
+
+# --------------------------------------------------------------------------- synthetic data
+class AnomalyData(NamedTuple):
+    """The anomaly-classification dataset.
+
+    Attributes:
+        X: ``(N, L)`` float32 signals (add the feature axis with ``X[..., None]`` for an RNN).
+        y: ``(N,)`` int64 labels, 0 = normal, 1 = anomaly.
+        spike_start: ``(N,)`` int64 index where the spike starts, -1 for normal series.
+        t: ``(L,)`` the time axis the sines were drawn on.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    spike_start: np.ndarray
+    t: np.ndarray
+
+
+def make_anomaly_dataset(
+    n_samples: int = 2000,
+    seq_len: int = 50,
+    seed: int = 0,
+    *,
+    anomaly_frac: float = 0.5,
+    spike_len: int = 3,
+    spike_height: float = 3.0,
+    normal_noise: float = 0.1,
+    anomaly_noise: float = 0.3,
+) -> AnomalyData:
+    """Normal sines versus sines with a short spike.
+
+    A normal series is ``sin(t)`` plus Gaussian noise of std ``normal_noise``; an anomaly is
+    ``sin(t)`` plus a spike of ``spike_len`` steps (height drawn around ``spike_height``) at a random
+    position away from the edges, plus larger noise of std ``anomaly_noise``. Each series starts at a
+    random phase, so the model cannot memorise one curve.
+
+    Args:
+        n_samples: number of series ``N`` (>= 2).
+        seq_len: length ``L`` of each series (>= 2 * spike_len + 2).
+        seed: random seed.
+        anomaly_frac: expected share of anomalies, in (0, 1).
+
+    Returns:
+        :class:`AnomalyData` with ``X (N, L)``, ``y (N,)``, ``spike_start (N,)`` and ``t (L,)``.
+    """
+    n_samples = _check_int("n_samples", n_samples, 2)
+    spike_len = _check_int("spike_len", spike_len, 1)
+    seq_len = _check_int("seq_len", seq_len, 2 * spike_len + 2)
+    if not 0 < anomaly_frac < 1:
+        raise ValueError(f"anomaly_frac must be in (0, 1), got {anomaly_frac}")
+    spike_height = _check_float("spike_height", spike_height)
+    normal_noise = _check_float("normal_noise", normal_noise)
+    anomaly_noise = _check_float("anomaly_noise", anomaly_noise)
+
+    rng = np.random.default_rng(seed)
+    t = np.linspace(0.0, 10.0, seq_len)
+    phase = rng.uniform(0, 2 * np.pi, size=(n_samples, 1))
+    y = (rng.random(n_samples) < anomaly_frac).astype(np.int64)
+    noise_std = np.where(y == 1, anomaly_noise, normal_noise)[:, None]
+    X = np.sin(t[None, :] + phase) + rng.normal(0.0, 1.0, (n_samples, seq_len)) * noise_std
+
+    margin = max(1, seq_len // 5)  # keep spikes away from both ends
+    low, high = margin, max(margin + 1, seq_len - margin - spike_len + 1)
+    spike_start = np.where(y == 1, rng.integers(low, high, n_samples), -1)
+    for i in np.flatnonzero(y):
+        s = spike_start[i]
+        X[i, s : s + spike_len] += rng.normal(spike_height, 0.5, spike_len)
+    return AnomalyData(X.astype(np.float32), y, spike_start.astype(np.int64), t)
+
+
+class TrendSeries(NamedTuple):
+    """A synthetic series with its noise-free signal and known noise variance.
+
+    Attributes:
+        t: ``(T,)`` time index 0..T-1.
+        series: ``(T,)`` observed values = signal + noise.
+        signal: ``(T,)`` the noise-free trend + seasonality.
+        noise_var: variance of the Gaussian noise: the lowest mean squared error any forecaster of
+            the next value can reach on average (the *noise floor*).
+    """
+
+    t: np.ndarray
+    series: np.ndarray
+    signal: np.ndarray
+    noise_var: float
+
+
+def make_trend_series(
+    n_steps: int = 1000,
+    seed: int = 0,
+    *,
+    slope: float = 0.01,
+    period: int = 50,
+    amplitude: float = 1.0,
+    noise_std: float = 0.2,
+) -> TrendSeries:
+    """Linear trend + sinusoidal seasonality + Gaussian noise.
+
+    ``signal[t] = slope * t + amplitude * sin(2 pi t / period)``; ``series = signal + noise`` with
+    ``noise ~ N(0, noise_std**2)``. Since the noise is independent of the past, no model can predict
+    it: the best possible next-value MSE is ``noise_var = noise_std**2``.
+
+    Returns:
+        :class:`TrendSeries` with ``series``, ``signal`` (both ``(T,)``) and ``noise_var``.
+    """
+    n_steps = _check_int("n_steps", n_steps, 2)
+    period = _check_int("period", period, 2)
+    noise_std = _check_float("noise_std", noise_std)
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_steps, dtype=np.float64)
+    signal = slope * t + amplitude * np.sin(2 * np.pi * t / period)
+    series = signal + rng.normal(0.0, noise_std, n_steps)
+    return TrendSeries(t, series, signal, noise_std**2)
+
+
+def make_sine_windows(
+    n_series: int = 200,
+    seq_len: int = 40,
+    seed: int = 0,
+    *,
+    noise_std: float = 0.0,
+    freq_range: tuple[float, float] = (0.5, 1.5),
+    dt: float = 0.1,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Next-value windows over phase-shifted sines: given ``L`` steps, predict step ``L + 1``.
+
+    Each window samples ``sin(f t + phase)`` with a random frequency ``f`` in ``freq_range`` and a
+    random phase; the target is the (noisy) value one step after the window.
+
+    Returns:
+        ``X`` of shape ``(N, L, 1)`` and ``y`` of shape ``(N, 1)``, both float32.
+    """
+    n_series = _check_int("n_series", n_series, 1)
+    seq_len = _check_int("seq_len", seq_len, 1)
+    noise_std = _check_float("noise_std", noise_std)
+    lo, hi = freq_range
+    if not 0 < lo <= hi:
+        raise ValueError(f"freq_range must be (low, high) with 0 < low <= high, got {freq_range}")
+    rng = np.random.default_rng(seed)
+    freq = rng.uniform(lo, hi, (n_series, 1))
+    phase = rng.uniform(0, 2 * np.pi, (n_series, 1))
+    t = np.arange(seq_len + 1) * dt
+    waves = np.sin(freq * t[None, :] + phase) + rng.normal(0.0, noise_std, (n_series, seq_len + 1))
+    X = waves[:, :seq_len, None].astype(np.float32)
+    y = waves[:, seq_len:].astype(np.float32)
+    return X, y
+
+
+# --------------------------------------------------------------------------- windows and splits
+def make_windows(
+    series: ArrayLike,
+    input_len: int,
+    horizon: int = 1,
+    stride: int = 1,
+    target_col: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cut a series into (input window, next values) pairs.
+
+    Window ``i`` covers steps ``[i*stride, i*stride + input_len)``; its target is the ``horizon``
+    values right after it. Only windows whose whole target lies inside the series are made.
+
+    Args:
+        series: ``(T,)`` univariate or ``(T, F)`` multivariate, time first.
+        input_len: window length ``L``, 1 <= L <= T - horizon.
+        horizon: how many future steps to predict (>= 1).
+        stride: step between window starts (>= 1).
+        target_col: for a 2-D series, the column to predict; ``None`` predicts every column.
+
+    Returns:
+        ``X`` of shape ``(N, L, F)`` (``F = 1`` for a 1-D series: the trailing feature axis an RNN
+        needs) and ``Y`` of shape ``(N, horizon)`` for a 1-D series or a chosen ``target_col``,
+        else ``(N, horizon, F)``. ``N = (T - L - horizon) // stride + 1``. Both float32.
+
+    Example:
+        >>> X, Y = make_windows(np.arange(6.0), input_len=3)
+        >>> X[:, :, 0].tolist(), Y.tolist()
+        ([[0.0, 1.0, 2.0], [1.0, 2.0, 3.0], [2.0, 3.0, 4.0]], [[3.0], [4.0], [5.0]])
+    """
+    values = _as_series_array(series)
+    n_steps = len(values)
+    horizon = _check_int("horizon", horizon, 1)
+    stride = _check_int("stride", stride, 1)
+    input_len = _check_int("input_len", input_len, 1)
+    if input_len > n_steps - horizon:
+        raise ValueError(
+            f"input_len must be between 1 and len(series) - horizon = {n_steps - horizon} "
+            f"(series of length {n_steps}, horizon {horizon}), got {input_len}"
+        )
+    data = values[:, None] if values.ndim == 1 else values
+    if target_col is not None:
+        if values.ndim == 1:
+            raise ValueError("target_col only applies to a 2-D (T, F) series; got a 1-D series")
+        n_features = data.shape[1]
+        if isinstance(target_col, bool) or not isinstance(target_col, (int, np.integer)):
+            raise TypeError(f"target_col must be an int column index or None, got {type(target_col).__name__}")
+        if not -n_features <= target_col < n_features:
+            raise ValueError(f"target_col must be a column index in [0, {n_features}), got {target_col}")
+    starts = np.arange(0, n_steps - input_len - horizon + 1, stride)
+    steps = np.arange(input_len)
+    X = data[starts[:, None] + steps[None, :]]  # (N, L, F)
+    future = data[starts[:, None] + input_len + np.arange(horizon)[None, :]]  # (N, horizon, F)
+    if values.ndim == 1:
+        Y = future[:, :, 0]
+    elif target_col is not None:
+        Y = future[:, :, target_col]
+    else:
+        Y = future
+    return X.astype(np.float32), Y.astype(np.float32)
+
+
+def chronological_split(
+    series: ArrayLike, train_frac: float = 0.7, val_frac: float = 0.15
+) -> tuple[ArrayLike, ArrayLike, ArrayLike]:
+    """Split a series in time order into train, validation and test parts, with no overlap.
+
+    Split **before** windowing, so that no window crosses a boundary and the test part stays in
+    the future of everything the model saw. ``val_frac=0`` gives an empty validation part.
+
+    Args:
+        series: ``(T,)`` or ``(T, F)`` array, or a pandas Series/DataFrame (index kept).
+        train_frac: share of steps for training, in (0, 1).
+        val_frac: share for validation, in [0, 1); ``train_frac + val_frac`` must be < 1.
+
+    Returns:
+        ``(train, val, test)`` of the same type as ``series``; ``train`` holds the first
+        ``round(T * train_frac)`` steps.
+    """
+    if isinstance(series, (pd.Series, pd.DataFrame)):
+        n_steps = len(series)
+        _as_series_array(series)  # checks NaN / shape
+    else:
+        series = _as_series_array(series)
+        n_steps = len(series)
+    for name, frac, lo_open in (("train_frac", train_frac, True), ("val_frac", val_frac, False)):
+        if isinstance(frac, bool) or not isinstance(frac, (int, float, np.floating)):
+            raise TypeError(f"{name} must be a number, got {type(frac).__name__}")
+        if not ((0 < frac < 1) if lo_open else (0 <= frac < 1)):
+            raise ValueError(f"{name} must be in {'(0, 1)' if lo_open else '[0, 1)'}, got {frac}")
+    if train_frac + val_frac >= 1:
+        raise ValueError(
+            f"train_frac + val_frac must be < 1 to leave a test part, got {train_frac} + {val_frac} = "
+            f"{train_frac + val_frac}"
+        )
+    n_train = int(round(n_steps * train_frac))
+    n_val = int(round(n_steps * val_frac))
+    if n_train < 1 or n_steps - n_train - n_val < 1 or (val_frac > 0 and n_val < 1):
+        raise ValueError(
+            f"series of length {n_steps} is too short for train_frac={train_frac}, val_frac={val_frac}: "
+            f"got {n_train} train, {n_val} validation, {n_steps - n_train - n_val} test steps"
+        )
+    a, b = n_train, n_train + n_val
+    if isinstance(series, (pd.Series, pd.DataFrame)):
+        return series.iloc[:a], series.iloc[a:b], series.iloc[b:]
+    return series[:a], series[a:b], series[b:]
+
+
+# --------------------------------------------------------------------------- scaling
+class Scaler:
+    """Scale features with statistics from the **training part only**, and scale back.
+
+    A thin wrapper over scikit-learn's ``StandardScaler`` / ``MinMaxScaler`` that accepts any
+    array whose last axis is the feature axis: ``(T,)``, ``(T, F)`` or windows ``(N, L, F)``.
+
+    Example:
+        >>> scaler = Scaler("standard").fit(train)
+        >>> train_s, test_s = scaler.transform(train), scaler.transform(test)
+        >>> scaler.inverse_transform(test_s)  # back in original units
+    """
+
+    KINDS = ("standard", "minmax")
+
+    def __init__(self, kind: str = "standard") -> None:
+        if kind not in self.KINDS:
+            raise ValueError(f"kind must be one of {self.KINDS}, got {kind!r}")
+        self.kind = kind
+        self._sk = StandardScaler() if kind == "standard" else MinMaxScaler()
+        self.n_features: int | None = None
+        self._one_d = False
+
+    def __repr__(self) -> str:
+        state = "unfitted" if self.n_features is None else f"fitted on {self.n_features} feature(s)"
+        return f"Scaler(kind={self.kind!r}, {state})"
+
+    def fit(self, train: ArrayLike) -> "Scaler":
+        """Learn the scaling from ``train`` of shape ``(T,)`` or ``(T, F)``; returns ``self``."""
+        values = _as_series_array(train, "train")
+        self._one_d = values.ndim == 1
+        values2d = values.reshape(len(values), -1)
+        self._sk.fit(values2d)
+        self.n_features = values2d.shape[1]
+        return self
+
+    def _apply(self, x: ArrayLike, fn_name: str, arg: str) -> np.ndarray:
+        if self.n_features is None:
+            raise ValueError("this Scaler is not fitted yet: call .fit(train) first")
+        if isinstance(x, torch.Tensor):
+            x = x.detach().cpu().numpy()
+        values = np.asarray(x.to_numpy() if isinstance(x, (pd.Series, pd.DataFrame)) else x, dtype=np.float64)
+        if self._one_d and (values.ndim == 1 or values.shape[-1] != 1):
+            flat = values.reshape(-1, 1)  # univariate: every entry is the one feature
+        else:
+            if values.ndim == 0 or values.shape[-1] != self.n_features:
+                raise ValueError(
+                    f"{arg} must have {self.n_features} feature(s) on its last axis, got shape {values.shape}"
+                )
+            flat = values.reshape(-1, self.n_features)
+        out = getattr(self._sk, fn_name)(flat)
+        return out.reshape(values.shape).astype(np.float32)
+
+    def transform(self, x: ArrayLike) -> np.ndarray:
+        """Scale ``x`` (any shape whose last axis holds the F features; any shape if univariate)."""
+        return self._apply(x, "transform", "x")
+
+    def inverse_transform(self, x: ArrayLike) -> np.ndarray:
+        """Undo :meth:`transform`: back to original units."""
+        return self._apply(x, "inverse_transform", "x")
+
+
+def make_loader(
+    X: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    batch_size: int = 64,
+    shuffle: bool = False,
+    seed: int = 0,
+) -> DataLoader:
+    """A ``DataLoader`` over ``(X, y)`` pairs.
+
+    ``X`` becomes float32. ``y`` stays int64 if it holds integers (class labels for
+    ``CrossEntropyLoss``), else float32. Shuffling (of whole windows, never of time steps inside
+    them) uses its own seeded generator, so two runs see the same batches.
+
+    Args:
+        X: ``(N, L, F)`` windows.
+        y: ``(N,)`` labels or ``(N, H)`` targets; same ``N``.
+    """
+    X_t = torch.as_tensor(np.asarray(X) if not isinstance(X, torch.Tensor) else X).float()
+    y_arr = y if isinstance(y, torch.Tensor) else torch.as_tensor(np.asarray(y))
+    y_t = y_arr.long() if not torch.is_floating_point(y_arr) else y_arr.float()
+    if X_t.ndim != 3:
+        raise ValueError(
+            f"X must be 3-D (N, L, F): N windows of L steps with F features; got shape {tuple(X_t.shape)}. "
+            "A univariate window needs the trailing feature axis: X[..., None]"
+        )
+    if len(X_t) != len(y_t):
+        raise ValueError(f"X and y must have the same number of samples N, got {len(X_t)} and {len(y_t)}")
+    batch_size = _check_int("batch_size", batch_size, 1)
+    generator = torch.Generator().manual_seed(seed) if shuffle else None
+    return DataLoader(TensorDataset(X_t, y_t), batch_size=batch_size, shuffle=shuffle, generator=generator)
+
+
+# --------------------------------------------------------------------------- real data
+def _load_co2() -> pd.Series:
+    from statsmodels.datasets import co2
+
+    weekly = co2.load_pandas().data["co2"]
+    monthly = weekly.resample("MS").mean()
+    # Weeks with no reading leave a few months empty: interpolate in time (no future leakage
+    # matters here, the gaps lie far from any test period we use).
+    monthly = monthly.interpolate(method="time").dropna()
+    monthly.index.freq = "MS"
+    monthly.name = "co2"
+    return monthly
+
+
+def _load_sunspots() -> pd.Series:
+    from statsmodels.datasets import sunspots
+
+    df = sunspots.load_pandas().data
+    index = pd.DatetimeIndex(pd.to_datetime(df["YEAR"].astype(int).astype(str), format="%Y"), freq="YS-JAN")
+    return pd.Series(df["SUNACTIVITY"].to_numpy(dtype=float), index=index, name="sunspots")
+
+
+def _load_macrodata() -> pd.DataFrame:
+    from statsmodels.datasets import macrodata
+
+    df = macrodata.load_pandas().data
+    index = pd.PeriodIndex.from_fields(
+        year=df["year"].astype(int), quarter=df["quarter"].astype(int), freq="Q"
+    ).to_timestamp()
+    out = df.drop(columns=["year", "quarter"]).set_index(pd.DatetimeIndex(index, freq="QS-OCT"))
+    out.index.name = None
+    return out
+
+
+DATASETS = {
+    "co2": "Mauna Loa CO2 (ppm), monthly 1958-2001, from weekly readings with gaps filled",
+    "sunspots": "Yearly mean sunspot numbers, 1700-2008",
+    "macrodata": "US macroeconomic indicators, quarterly 1959-2009, 12 columns",
+}
+_LOADERS = {"co2": _load_co2, "sunspots": _load_sunspots, "macrodata": _load_macrodata}
+
+
+def load_dataset(name: str) -> pd.Series | pd.DataFrame:
+    """Load a real series that ships with statsmodels (no download, works offline).
+
+    Args:
+        name: one of ``"co2"`` (monthly Series), ``"sunspots"`` (yearly Series),
+            ``"macrodata"`` (quarterly DataFrame).
+
+    Returns:
+        A pandas object with a ``DatetimeIndex`` and no NaNs.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, got {type(name).__name__}")
+    key = name.strip().lower()
+    if key not in _LOADERS:
+        listing = ", ".join(f"{k!r} ({v})" for k, v in DATASETS.items())
+        raise ValueError(f"name must be one of the available datasets: {listing}; got {name!r}")
+    return _LOADERS[key]()
+
+
+def load_csv(
+    path: str | Path,
+    date_column: str,
+    value_columns: str | Sequence[str] | None = None,
+    *,
+    freq: str | None = None,
+    fill: str | None = "interpolate",
+) -> pd.Series | pd.DataFrame:
+    """Load your own time series from a CSV file.
+
+    Args:
+        path: the CSV file.
+        date_column: the column holding dates; it becomes a sorted ``DatetimeIndex``.
+        value_columns: one column (returns a Series) or several (a DataFrame); ``None`` keeps every
+            numeric column.
+        freq: resample to this pandas frequency (e.g. ``"MS"``) by averaging, or ``None`` to keep
+            the rows as they are.
+        fill: ``"interpolate"`` (in time), ``"ffill"``, or ``None`` to raise if values are missing.
+
+    Raises:
+        FileNotFoundError: if ``path`` does not exist.
+        ValueError: for a missing column, unparsable dates, non-numeric values or gaps with
+            ``fill=None``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"path must be an existing CSV file, got {str(path)!r}")
+    df = pd.read_csv(path)
+    if date_column not in df.columns:
+        raise ValueError(f"date_column must be one of the file's columns {list(df.columns)}, got {date_column!r}")
+    try:
+        index = pd.to_datetime(df.pop(date_column))
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"date_column {date_column!r} must hold dates pandas can parse: {err}") from err
+    df.index = pd.DatetimeIndex(index)
+    df = df.sort_index()
+    single = isinstance(value_columns, str)
+    if value_columns is None:
+        df = df.select_dtypes("number")
+        if df.shape[1] == 0:
+            raise ValueError("value_columns is None but the file has no numeric column besides the dates")
+    else:
+        cols = [value_columns] if single else list(value_columns)
+        missing = [c for c in cols if c not in df.columns]
+        if missing:
+            raise ValueError(f"value_columns must be columns of the file {list(df.columns)}, missing {missing}")
+        df = df[cols]
+        non_numeric = [c for c in cols if not pd.api.types.is_numeric_dtype(df[c])]
+        if non_numeric:
+            raise ValueError(f"value_columns must be numeric, got non-numeric {non_numeric}")
+    if freq is not None:
+        df = df.resample(freq).mean()
+    if fill == "interpolate":
+        df = df.interpolate(method="time").dropna()
+    elif fill == "ffill":
+        df = df.ffill().dropna()
+    elif fill is None:
+        if df.isna().any().any():
+            raise ValueError(f"the data has {int(df.isna().sum().sum())} missing value(s); pass fill='interpolate' or 'ffill'")
+    else:
+        raise ValueError(f"fill must be 'interpolate', 'ffill' or None, got {fill!r}")
+    return df.iloc[:, 0] if single else df
