@@ -1,0 +1,350 @@
+"""Sequence models for classification and forecasting, all built by one constructor.
+
+Every model here reads a batch-first sequence and returns one vector per sequence::
+
+    x: (N, L, H_in)  ->  SequenceModel  ->  y: (N, output_size)
+
+``N`` batch, ``L`` sequence length, ``H_in`` input features, ``H_out`` hidden size,
+``D`` = 2 if bidirectional else 1. The output is logits for classification (use
+``nn.CrossEntropyLoss``) or values for regression and direct multi-step forecasting (use
+``nn.MSELoss``).
+
+Five kinds share the same pipeline *encoder -> pool over time -> dropout -> linear head*:
+
+- ``"rnn"``, ``"lstm"``, ``"gru"``: ``torch.nn.RNN/LSTM/GRU`` (or the hand-written
+  ``tslab.cells`` versions with ``use_tslab_cells=True``). The initial state ``h0`` is never
+  passed, so the layer starts from zeros of the right shape for any hidden size and layer count.
+- ``"cnn"``: a stack of causal 1-D convolutions over time with dilations 1, 2, 4, ...
+- ``"transformer"``: input projection + sinusoidal positional encoding + ``nn.TransformerEncoder``.
+
+:class:`StatefulForecaster` is the recurrent model for truncated back-propagation through time
+on one long series: it takes and returns the hidden state and predicts at every step.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+from torch import nn
+
+__all__ = [
+    "KINDS",
+    "RECURRENT_KINDS",
+    "SequenceModel",
+    "StatefulForecaster",
+    "count_parameters",
+    "model_from_config",
+    "sinusoidal_encoding",
+]
+
+RECURRENT_KINDS = ("rnn", "lstm", "gru")
+KINDS = RECURRENT_KINDS + ("cnn", "transformer")
+POOLINGS = ("last", "mean")
+
+
+# ---------------------------------------------------------------------------------------------
+# argument checks
+# ---------------------------------------------------------------------------------------------
+def _check_kind(kind: str, valid: tuple[str, ...]) -> str:
+    if not isinstance(kind, str) or kind.lower() not in valid:
+        raise ValueError(f"kind must be one of {valid}, got {kind!r}")
+    return kind.lower()
+
+
+def _check_positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+    return value
+
+
+def _check_dropout(dropout: Any) -> float:
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)):
+        raise TypeError(f"dropout must be a float, got {type(dropout).__name__}")
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+    return float(dropout)
+
+
+def _check_input(x: torch.Tensor, input_size: int) -> None:
+    """Raise a readable error unless ``x`` is ``(N, L, input_size)``."""
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+    if x.ndim != 3 or x.shape[-1] != input_size:
+        hint = " (add a feature axis with x.unsqueeze(-1))" if x.ndim == 2 and input_size == 1 else ""
+        raise ValueError(
+            f"x must have shape (N, L, input_size) = (N, L, {input_size}), got {tuple(x.shape)}{hint}"
+        )
+    if x.shape[1] == 0:
+        raise ValueError(f"x must have at least one time step, got shape {tuple(x.shape)}")
+
+
+def _recurrent_class(kind: str, use_tslab_cells: bool) -> type[nn.Module]:
+    """``nn.RNN``/``nn.LSTM``/``nn.GRU``, or their ``tslab.cells`` twins (imported lazily)."""
+    if use_tslab_cells:
+        from tslab import cells  # lazy: tslab.models works without tslab.cells
+
+        return {"rnn": cells.RNN, "lstm": cells.LSTM, "gru": cells.GRU}[kind]
+    return {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[kind]
+
+
+# ---------------------------------------------------------------------------------------------
+# building blocks
+# ---------------------------------------------------------------------------------------------
+def sinusoidal_encoding(length: int, d_model: int, device: torch.device | None = None) -> torch.Tensor:
+    """The fixed positional encoding of "Attention is all you need".
+
+    ``PE[t, 2i] = sin(t / 10000^(2i/d))``, ``PE[t, 2i+1] = cos(t / 10000^(2i/d))``.
+
+    Args:
+        length: number of positions ``L``.
+        d_model: model width (any positive int, odd works too).
+        device: where to create the tensor.
+
+    Returns:
+        Tensor of shape ``(L, d_model)``.
+    """
+    position = torch.arange(length, device=device, dtype=torch.float32).unsqueeze(1)  # (L, 1)
+    div = torch.exp(
+        torch.arange(0, d_model, 2, device=device, dtype=torch.float32) * (-math.log(10000.0) / d_model)
+    )  # (ceil(d/2),)
+    pe = torch.zeros(length, d_model, device=device)
+    pe[:, 0::2] = torch.sin(position * div)
+    pe[:, 1::2] = torch.cos(position * div)[:, : d_model // 2]
+    return pe
+
+
+class CausalConvStack(nn.Module):
+    """Causal 1-D convolutions over time: output step ``t`` sees only inputs ``<= t``.
+
+    Layer ``k`` has dilation ``2**k``, so the receptive field is ``1 + (kernel_size-1)(2**K - 1)``
+    steps for ``K`` layers. Input and output are batch first: ``(N, L, H_in) -> (N, L, H_out)``.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int, kernel_size: int, dropout: float):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.convs = nn.ModuleList(
+            nn.Conv1d(input_size if k == 0 else hidden_size, hidden_size, kernel_size, dilation=2**k)
+            for k in range(num_layers)
+        )
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = x.transpose(1, 2)  # (N, H_in, L): Conv1d wants channels before time
+        for k, conv in enumerate(self.convs):
+            pad = (self.kernel_size - 1) * 2**k
+            h = torch.relu(conv(nn.functional.pad(h, (pad, 0))))  # left padding only = causal
+            h = self.dropout(h) if k < len(self.convs) - 1 else h
+        return h.transpose(1, 2)  # (N, L, H_out)
+
+
+class TransformerStack(nn.Module):
+    """Linear input projection, sinusoidal positions, then ``nn.TransformerEncoder`` (batch first).
+
+    ``(N, L, H_in) -> (N, L, H_out)``, with ``H_out = hidden_size = d_model``.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int, num_heads: int, dropout: float):
+        super().__init__()
+        self.proj = nn.Linear(input_size, hidden_size)
+        layer = nn.TransformerEncoderLayer(
+            d_model=hidden_size,
+            nhead=num_heads,
+            dim_feedforward=4 * hidden_size,
+            dropout=dropout,
+            batch_first=True,  # our inputs are (N, L, H); the default False expects (L, N, H)
+        )
+        self.encoder = nn.TransformerEncoder(layer, num_layers=num_layers, enable_nested_tensor=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        N, L, _ = x.shape
+        h = self.proj(x) + sinusoidal_encoding(L, self.proj.out_features, x.device)  # (N, L, H_out)
+        return self.encoder(h)
+
+
+# ---------------------------------------------------------------------------------------------
+# the model
+# ---------------------------------------------------------------------------------------------
+class SequenceModel(nn.Module):
+    """Encoder over time + linear head: ``(N, L, H_in) -> (N, output_size)``.
+
+    How one vector per sequence is taken from the encoder output ``(N, L, D * H_out)``:
+
+    - ``pooling="last"`` (default): the last time step. For a **bidirectional** recurrent layer the
+      last step is only "last" for the forward direction; the backward direction has read the whole
+      sequence at step 0. So we concatenate ``out[:, -1, :H_out]`` (forward, last step) with
+      ``out[:, 0, H_out:]`` (backward, first step) -- the same numbers as ``h_n`` of both directions
+      of the top layer. Vector size ``D * H_out``.
+    - ``pooling="mean"``: the mean over all ``L`` steps.
+
+    Args:
+        kind: one of ``"rnn"``, ``"lstm"``, ``"gru"``, ``"cnn"``, ``"transformer"``.
+        input_size: features per time step ``H_in``.
+        hidden_size: ``H_out``: recurrent state size, conv channels, or transformer ``d_model``.
+        num_layers: stacked layers.
+        dropout: dropout between stacked layers and before the head, in ``[0, 1)``.
+        bidirectional: recurrent kinds only.
+        output_size: number of classes (logits) or of predicted values (e.g. the horizon).
+        use_tslab_cells: use ``tslab.cells.RNN/LSTM/GRU`` instead of ``torch.nn`` (recurrent kinds).
+        pooling: ``"last"`` or ``"mean"``, see above.
+        kernel_size: convolution width (``"cnn"``).
+        num_heads: attention heads (``"transformer"``); must divide ``hidden_size``.
+
+    Example:
+        >>> model = SequenceModel("lstm", input_size=1, hidden_size=16, output_size=2)
+        >>> model(torch.zeros(4, 50, 1)).shape
+        torch.Size([4, 2])
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        input_size: int,
+        hidden_size: int = 32,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        output_size: int = 1,
+        use_tslab_cells: bool = False,
+        pooling: str = "last",
+        kernel_size: int = 3,
+        num_heads: int = 1,
+    ):
+        super().__init__()
+        kind = _check_kind(kind, KINDS)
+        for name, value in [("input_size", input_size), ("hidden_size", hidden_size),
+                            ("num_layers", num_layers), ("output_size", output_size),
+                            ("kernel_size", kernel_size), ("num_heads", num_heads)]:
+            _check_positive_int(value, name)
+        dropout = _check_dropout(dropout)
+        if pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
+        if bidirectional and kind not in RECURRENT_KINDS:
+            raise ValueError(f"bidirectional=True needs a recurrent kind {RECURRENT_KINDS}, got kind={kind!r}")
+        if kind == "transformer" and hidden_size % num_heads:
+            raise ValueError(f"num_heads must divide hidden_size={hidden_size}, got num_heads={num_heads}")
+        self.config = dict(
+            kind=kind, input_size=input_size, hidden_size=hidden_size, num_layers=num_layers,
+            dropout=dropout, bidirectional=bool(bidirectional), output_size=output_size,
+            use_tslab_cells=bool(use_tslab_cells), pooling=pooling, kernel_size=kernel_size,
+            num_heads=num_heads,
+        )  # plain dict: saved in checkpoints, rebuilt by model_from_config
+        self.kind, self.input_size, self.pooling = kind, input_size, pooling
+        self.hidden_size, self.bidirectional = hidden_size, bool(bidirectional)
+
+        if kind in RECURRENT_KINDS:
+            rnn_class = _recurrent_class(kind, use_tslab_cells)
+            self.encoder = rnn_class(
+                input_size, hidden_size, num_layers=num_layers, batch_first=True,
+                dropout=dropout if num_layers > 1 else 0.0,  # torch warns for 1 layer
+                bidirectional=bidirectional,
+            )
+        elif kind == "cnn":
+            self.encoder = CausalConvStack(input_size, hidden_size, num_layers, kernel_size, dropout)
+        else:
+            self.encoder = TransformerStack(input_size, hidden_size, num_layers, num_heads, dropout)
+        D = 2 if bidirectional else 1
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(D * hidden_size, output_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``x: (N, L, H_in)`` -> ``(N, output_size)``."""
+        _check_input(x, self.input_size)
+        out = self.encoder(x)
+        if isinstance(out, tuple):  # recurrent layers return (output, h_n); h0 defaults to zeros
+            out = out[0]
+        # out: (N, L, D * H_out)
+        if self.pooling == "mean":
+            z = out.mean(dim=1)
+        elif self.bidirectional:
+            H = self.hidden_size
+            z = torch.cat([out[:, -1, :H], out[:, 0, H:]], dim=1)  # forward last, backward first
+        else:
+            z = out[:, -1, :]  # (N, H_out)
+        return self.head(self.dropout(z))
+
+    def extra_repr(self) -> str:
+        return f"kind={self.kind!r}, pooling={self.pooling!r}"
+
+
+class StatefulForecaster(nn.Module):
+    """A recurrent model that carries its hidden state, for truncated BPTT on one long series.
+
+    It predicts at *every* time step: ``(N, L, H_in), state -> (N, L, output_size), new_state``.
+    Pass the returned state into the next chunk (after ``detach()``, see
+    :func:`tslab.train.tbptt_epoch`); pass ``state=None`` to start from zeros.
+
+    ``state`` is ``h: (num_layers, N, H_out)`` for ``"rnn"``/``"gru"`` and ``(h, c)`` for ``"lstm"``.
+
+    Args:
+        kind: ``"rnn"``, ``"lstm"`` or ``"gru"``.
+        input_size, hidden_size, num_layers, dropout, output_size, use_tslab_cells: as for
+            :class:`SequenceModel` (unidirectional only: a stateful model cannot read the future).
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        input_size: int = 1,
+        hidden_size: int = 32,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        output_size: int = 1,
+        use_tslab_cells: bool = False,
+    ):
+        super().__init__()
+        kind = _check_kind(kind, RECURRENT_KINDS)
+        for name, value in [("input_size", input_size), ("hidden_size", hidden_size),
+                            ("num_layers", num_layers), ("output_size", output_size)]:
+            _check_positive_int(value, name)
+        dropout = _check_dropout(dropout)
+        self.config = dict(
+            model_class="StatefulForecaster", kind=kind, input_size=input_size, hidden_size=hidden_size,
+            num_layers=num_layers, dropout=dropout, output_size=output_size,
+            use_tslab_cells=bool(use_tslab_cells),
+        )
+        self.input_size = input_size
+        self.rnn = _recurrent_class(kind, use_tslab_cells)(
+            input_size, hidden_size, num_layers=num_layers, batch_first=True,
+            dropout=dropout if num_layers > 1 else 0.0,
+        )
+        self.head = nn.Linear(hidden_size, output_size)
+
+    def forward(self, x: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
+        """``x: (N, L, H_in)``, ``state`` or ``None`` -> ``(N, L, output_size)``, new state."""
+        _check_input(x, self.input_size)
+        out, state = self.rnn(x, state)  # out: (N, L, H_out)
+        return self.head(out), state
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------
+def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
+    """Number of scalar parameters (those with ``requires_grad`` unless ``trainable_only=False``)."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+def model_from_config(config: dict[str, Any]) -> nn.Module:
+    """Rebuild a model from its ``.config`` dict (as stored by :func:`tslab.train.save_checkpoint`).
+
+    ``config["model_class"]`` picks the class (``"SequenceModel"`` when absent); the other keys
+    are the constructor's keyword arguments.
+    """
+    if not isinstance(config, dict):
+        raise TypeError(f"config must be a dict, got {type(config).__name__}")
+    kwargs = dict(config)
+    name = kwargs.pop("model_class", "SequenceModel")
+    classes = {"SequenceModel": SequenceModel, "StatefulForecaster": StatefulForecaster}
+    if name not in classes:
+        raise ValueError(f"config['model_class'] must be one of {tuple(classes)}, got {name!r}")
+    try:
+        return classes[name](**kwargs)
+    except TypeError as err:
+        raise ValueError(f"config does not match the arguments of {name}: {err}") from err
