@@ -1,0 +1,214 @@
+"""Classical forecasting baselines: every neural model has to beat these.
+
+Each function has the same signature ``forecast_xxx(train, horizon, ...) -> (horizon,)``: it
+sees only ``train`` (a 1-D series, shape ``(T,)``) and returns the next ``horizon`` values.
+That makes them interchangeable in :func:`tslab.forecast.backtest`.
+
+Run them on the series in original units (they need no scaling); compare with the metrics of
+:mod:`tslab.metrics` in original units.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = [
+    "forecast_naive",
+    "forecast_seasonal_naive",
+    "forecast_drift",
+    "forecast_mean",
+    "forecast_linear",
+    "forecast_ets",
+    "forecast_sarima",
+]
+
+
+def _check(train: ArrayLike, horizon: int, min_len: int = 1) -> np.ndarray:
+    """Validate ``train`` (1-D, finite, long enough) and ``horizon`` (positive int)."""
+    if not isinstance(horizon, (int, np.integer)) or isinstance(horizon, bool):
+        raise TypeError(f"horizon must be an int, got {type(horizon).__name__}")
+    if horizon < 1:
+        raise ValueError(f"horizon must be >= 1, got {horizon}")
+    y = np.asarray(train, dtype=float)
+    if y.ndim != 1:
+        raise ValueError(f"train must be 1-D (T,), got shape {y.shape}")
+    if y.size < min_len:
+        raise ValueError(f"train must have at least {min_len} values, got {y.size}")
+    if not np.all(np.isfinite(y)):
+        raise ValueError(f"train must be finite, got {int(np.sum(~np.isfinite(y)))} NaN/inf")
+    return y
+
+
+def forecast_naive(train: ArrayLike, horizon: int) -> np.ndarray:
+    """Repeat the last observed value: ``ŷ_{T+h} = y_T``.
+
+    Args:
+        train: series, shape ``(T,)``.
+        horizon: number of steps ``H`` to forecast.
+
+    Returns:
+        Forecast, shape ``(H,)``.
+    """
+    y = _check(train, horizon)
+    return np.full(horizon, y[-1])
+
+
+def forecast_seasonal_naive(train: ArrayLike, horizon: int, m: int) -> np.ndarray:
+    """Repeat the last observed season: ``ŷ_{T+h} = y_{T+h-m·k}`` with k = ceil(h / m).
+
+    Args:
+        train: series, shape ``(T,)`` with ``T >= m``.
+        horizon: number of steps ``H``.
+        m: seasonal period (12 for monthly data).
+
+    Returns:
+        Forecast, shape ``(H,)``.
+    """
+    if not isinstance(m, (int, np.integer)) or isinstance(m, bool) or m < 1:
+        raise ValueError(f"m must be a positive int, got {m!r}")
+    y = _check(train, horizon, min_len=m)
+    last_season = y[-m:]
+    return np.resize(last_season, horizon)  # np.resize repeats cyclically
+
+
+def forecast_drift(train: ArrayLike, horizon: int) -> np.ndarray:
+    """Extend the line through the first and last value: ``ŷ_{T+h} = y_T + h (y_T - y_1)/(T-1)``.
+
+    Args:
+        train: series, shape ``(T,)`` with ``T >= 2``.
+        horizon: number of steps ``H``.
+
+    Returns:
+        Forecast, shape ``(H,)``.
+    """
+    y = _check(train, horizon, min_len=2)
+    slope = (y[-1] - y[0]) / (y.size - 1)
+    return y[-1] + slope * np.arange(1, horizon + 1)
+
+
+def forecast_mean(train: ArrayLike, horizon: int) -> np.ndarray:
+    """Repeat the mean of the training series.
+
+    Args:
+        train: series, shape ``(T,)``.
+        horizon: number of steps ``H``.
+
+    Returns:
+        Forecast, shape ``(H,)``.
+    """
+    y = _check(train, horizon)
+    return np.full(horizon, y.mean())
+
+
+def forecast_linear(
+    train: ArrayLike, horizon: int, n_lags: int = 12, alpha: float = 0.0
+) -> np.ndarray:
+    """Linear autoregression on the last ``n_lags`` values, forecast recursively.
+
+    Fits ``y_t ≈ w · (y_{t-n_lags}, ..., y_{t-1}) + b`` by least squares (``alpha = 0``,
+    :class:`~sklearn.linear_model.LinearRegression`) or ridge (``alpha > 0``,
+    :class:`~sklearn.linear_model.Ridge`), then feeds each one-step prediction back as input.
+
+    Args:
+        train: series, shape ``(T,)`` with ``T > n_lags``.
+        horizon: number of steps ``H``.
+        n_lags: input window length.
+        alpha: ridge penalty; 0 for ordinary least squares.
+
+    Returns:
+        Forecast, shape ``(H,)``.
+    """
+    from sklearn.linear_model import LinearRegression, Ridge
+
+    if not isinstance(n_lags, (int, np.integer)) or n_lags < 1:
+        raise ValueError(f"n_lags must be a positive int, got {n_lags!r}")
+    if alpha < 0:
+        raise ValueError(f"alpha must be >= 0, got {alpha}")
+    y = _check(train, horizon, min_len=n_lags + 1)
+    X = np.lib.stride_tricks.sliding_window_view(y[:-1], n_lags)  # (T - n_lags, n_lags)
+    target = y[n_lags:]  # (T - n_lags,)
+    reg = Ridge(alpha=alpha) if alpha > 0 else LinearRegression()
+    reg.fit(X, target)
+    window = list(y[-n_lags:])
+    out = np.empty(horizon)
+    for h in range(horizon):
+        out[h] = reg.predict(np.asarray(window[-n_lags:])[None, :])[0]
+        window.append(out[h])
+    return out
+
+
+def forecast_ets(
+    train: ArrayLike,
+    horizon: int,
+    m: int = 12,
+    trend: str | None = "add",
+    seasonal: str | None = "add",
+    damped_trend: bool = False,
+) -> np.ndarray:
+    """Holt-Winters exponential smoothing (statsmodels ``ExponentialSmoothing``).
+
+    Additive trend and additive season of period ``m`` by default; parameters by maximum
+    likelihood. Convergence warnings are silenced inside this call only.
+
+    Args:
+        train: series, shape ``(T,)`` with ``T >= 2 m`` when seasonal.
+        horizon: number of steps ``H``.
+        m: seasonal period (ignored when ``seasonal`` is None).
+        trend: ``"add"``, ``"mul"`` or None.
+        seasonal: ``"add"``, ``"mul"`` or None.
+        damped_trend: damp the trend towards flat.
+
+    Returns:
+        Forecast, shape ``(H,)``.
+    """
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    y = _check(train, horizon, min_len=2 * m if seasonal else 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning / optimizer chatter, locally only
+        model = ExponentialSmoothing(
+            y,
+            trend=trend,
+            seasonal=seasonal,
+            seasonal_periods=m if seasonal else None,
+            damped_trend=damped_trend,
+            initialization_method="estimated",
+        )
+        fit = model.fit()
+        return np.asarray(fit.forecast(horizon), dtype=float)
+
+
+def forecast_sarima(
+    train: ArrayLike,
+    horizon: int,
+    m: int = 12,
+    order: tuple[int, int, int] = (1, 1, 1),
+    seasonal_order: tuple[int, int, int] | None = (0, 1, 1),
+) -> np.ndarray:
+    """Seasonal ARIMA (statsmodels ``SARIMAX``), default (1,1,1)(0,1,1)_m.
+
+    Convergence warnings are silenced inside this call only.
+
+    Args:
+        train: series, shape ``(T,)``.
+        horizon: number of steps ``H``.
+        m: seasonal period.
+        order: non-seasonal ``(p, d, q)``.
+        seasonal_order: seasonal ``(P, D, Q)``; None for a non-seasonal ARIMA.
+
+    Returns:
+        Forecast, shape ``(H,)``.
+    """
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    min_len = (sum(order) + 1) + (m * (sum(seasonal_order) + 1) if seasonal_order else 0)
+    y = _check(train, horizon, min_len=min_len)
+    s_order = (*seasonal_order, m) if seasonal_order else (0, 0, 0, 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning / start-params warnings, locally
+        model = SARIMAX(y, order=order, seasonal_order=s_order)
+        fit = model.fit(disp=False)
+        return np.asarray(fit.forecast(horizon), dtype=float)
