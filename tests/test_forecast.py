@@ -1,0 +1,163 @@
+"""Tests for tslab.forecast: multi-step strategies, per-horizon error, rolling-origin backtest."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from torch import nn
+
+from tslab import baselines as B
+from tslab import forecast as F
+
+
+class AddOne(nn.Module):
+    """(N, L, 1) -> (N, 1): last value + 1, so recursion over H steps must give +1, ..., +H."""
+
+    def __init__(self):
+        super().__init__()
+        self.dummy = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x):
+        return x[:, -1, :] + 1.0 + 0 * self.dummy
+
+
+def test_recursive_forecast_feeds_predictions_back():
+    out = F.recursive_forecast(AddOne(), np.array([0.0, 5.0]), horizon=4)
+    np.testing.assert_allclose(out, [6, 7, 8, 9])
+
+
+def test_recursive_forecast_batched_torch_input_and_mode_restored():
+    model = AddOne().train()
+    out = F.recursive_forecast(model, torch.zeros(3, 4, 1), horizon=2)
+    assert out.shape == (3, 2)
+    assert model.training
+
+
+def test_recursive_forecast_window_slides():
+    # model = mean of the window: on [1, 2, 3] -> 2, then [2, 3, 2] -> 7/3
+    out = F.recursive_forecast(lambda x: x.mean(axis=1), np.array([1.0, 2.0, 3.0]), 2)
+    np.testing.assert_allclose(out, [2.0, 7 / 3], rtol=1e-6)
+
+
+def test_recursive_forecast_with_sklearn_matches_baseline():
+    from sklearn.linear_model import LinearRegression
+
+    y = np.sin(np.arange(80) / 3.0) + 0.01 * np.arange(80)
+    X = np.lib.stride_tricks.sliding_window_view(y[:-1], 6)
+    reg = LinearRegression().fit(X, y[6:])
+    ours = F.recursive_forecast(lambda x: reg.predict(x[:, :, 0]), y[-6:], 10)
+    np.testing.assert_allclose(ours, B.forecast_linear(y, 10, n_lags=6), rtol=1e-4, atol=1e-4)
+
+
+def test_recursive_forecast_rejects_multi_output_model():
+    with pytest.raises(ValueError, match="model"):
+        F.recursive_forecast(lambda x: np.zeros((x.shape[0], 3)), np.ones(4), 2)
+
+
+def test_recursive_forecast_rejects_multivariate_window():
+    with pytest.raises(ValueError, match="history_window"):
+        F.recursive_forecast(AddOne(), np.ones((2, 4, 3)), 2)
+
+
+@pytest.mark.parametrize("horizon", [0, -2])
+def test_recursive_forecast_rejects_bad_horizon(horizon):
+    with pytest.raises(ValueError, match="horizon"):
+        F.recursive_forecast(AddOne(), np.ones(4), horizon)
+
+
+def test_direct_targets_and_forecast_shapes():
+    X, Y = F.make_direct_targets(np.arange(20.0), input_len=5, horizon=3)
+    assert X.shape == (13, 5, 1) and Y.shape == (13, 3)
+    np.testing.assert_array_equal(Y[0], [5, 6, 7])
+    model = nn.Sequential(nn.Flatten(), nn.Linear(5, 3))
+    assert F.direct_forecast(model, X).shape == (13, 3)
+    assert F.direct_forecast(model, X[0, :, 0]).shape == (3,)
+
+
+def test_error_by_horizon_hand_computed():
+    y_true = np.zeros((2, 3))
+    y_pred = np.array([[1.0, -2.0, 3.0], [1.0, 2.0, -5.0]])
+    np.testing.assert_allclose(F.error_by_horizon(y_true, y_pred), [1.0, 2.0, 4.0])
+    np.testing.assert_allclose(F.error_by_horizon(y_true, y_pred, "rmse"), [1.0, 2.0, np.sqrt(17)])
+
+
+@pytest.mark.parametrize(("y_pred", "name"), [(np.zeros((2, 4)), "y_pred"), (np.zeros(3), "y_pred")])
+def test_error_by_horizon_rejects_shape_mismatch(y_pred, name):
+    with pytest.raises(ValueError, match=name):
+        F.error_by_horizon(np.zeros((2, 3)), y_pred)
+
+
+def test_error_by_horizon_rejects_1d():
+    with pytest.raises(ValueError, match="y_true"):
+        F.error_by_horizon(np.zeros(3), np.zeros(3))
+
+
+@pytest.mark.parametrize(
+    ("n", "initial", "horizon", "step"),
+    [(20, 5, 1, 1), (20, 5, 3, 2), (50, 10, 12, 5), (30, 27, 3, 1), (100, 40, 7, 13)],
+)
+def test_folds_never_train_on_the_future(n, initial, horizon, step):
+    folds = F.rolling_origin_folds(n, initial, horizon, step)
+    assert len(folds) == (n - horizon - initial) // step + 1
+    for k, (tr, te) in enumerate(folds):
+        assert tr.max() < te.min()  # train strictly before test
+        assert tr[0] == 0 and tr.size == initial + k * step  # expanding window
+        np.testing.assert_array_equal(te, np.arange(tr.size, tr.size + horizon))
+        assert te.max() < n
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [({"initial": 0}, "initial"), ({"initial": 19}, "initial"), ({"horizon": 0}, "horizon"),
+     ({"step": 0}, "step")],
+)
+def test_folds_reject_bad_arguments(kwargs, name):
+    args = {"n": 20, "initial": 5, "horizon": 2, "step": 1} | kwargs
+    with pytest.raises(ValueError, match=name):
+        F.rolling_origin_folds(**args)
+
+
+def test_backtest_forecaster_sees_only_the_past():
+    y = np.arange(30.0)
+    seen = []
+
+    def spy(train, horizon):
+        seen.append(train.copy())
+        return B.forecast_drift(train, horizon)
+
+    df = F.backtest(y, spy, initial=10, horizon=5, step=5)
+    assert list(df["train_size"]) == [10, 15, 20, 25]
+    for train, start in zip(seen, df["test_start"]):
+        assert train.max() < y[start]
+    np.testing.assert_allclose(df["score"], 0.0, atol=1e-12)  # drift is exact on a line
+
+
+def test_backtest_mase_and_index_labels():
+    idx = pd.date_range("2000-01", periods=40, freq="MS")
+    y = pd.Series(np.sin(2 * np.pi * np.arange(40) / 4) + np.arange(40) * 0.1, index=idx)
+    df = F.backtest(y, lambda tr, h: B.forecast_naive(tr, h), initial=20, horizon=4, step=8,
+                    metric="mase", m=4)
+    assert df["test_start"].iloc[0] == idx[20]
+    assert (df["score"] > 0).all()
+
+
+def test_backtest_rejects_wrong_forecast_length():
+    with pytest.raises(ValueError, match="forecaster"):
+        F.backtest(np.arange(20.0), lambda tr, h: np.zeros(h + 1), initial=10, horizon=2)
+
+
+def test_backtest_rejects_unknown_metric():
+    with pytest.raises(ValueError, match="metric"):
+        F.backtest(np.arange(20.0), B.forecast_naive, initial=10, horizon=2, metric="r2")
+
+
+def test_plot_folds_returns_fig_ax():
+    import matplotlib.pyplot as plt
+
+    fig, ax = F.plot_folds(F.rolling_origin_folds(30, 10, 5, 5))
+    assert ax.figure is fig and len(ax.patches) == 2 * 4
+    plt.close(fig)

@@ -1,0 +1,337 @@
+"""Multi-step forecasting and honest evaluation over time.
+
+Two multi-step strategies:
+
+* **recursive**: a one-step model ``(N, L, 1) -> (N, 1)`` is applied ``H`` times, each
+  prediction appended to the window and fed back (:func:`recursive_forecast`). One model, but
+  errors compound.
+* **direct**: one model outputs all ``H`` steps at once, ``(N, L, 1) -> (N, H)``; train it on
+  targets from :func:`make_direct_targets` (``SequenceModel(..., output_size=H)``).
+
+And a **rolling-origin backtest** (expanding window): fit on ``series[:origin]``, forecast the
+next ``horizon`` values, move the origin by ``step``, repeat (:func:`rolling_origin_folds`,
+:func:`backtest`). Training data always lies strictly before the test data.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import torch
+from numpy.typing import ArrayLike
+
+from tslab import metrics as _metrics
+
+__all__ = [
+    "recursive_forecast",
+    "make_direct_targets",
+    "direct_forecast",
+    "error_by_horizon",
+    "rolling_origin_folds",
+    "backtest",
+    "plot_folds",
+]
+
+Predictor = Callable[[np.ndarray], ArrayLike]
+
+
+def _check_int(value: object, name: str, minimum: int) -> int:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def _windows_3d(history_window: ArrayLike | torch.Tensor) -> tuple[np.ndarray, int]:
+    """Bring ``(L,)``, ``(N, L)`` or ``(N, L, 1)`` to ``(N, L, 1)``; also return the input ndim."""
+    if isinstance(history_window, torch.Tensor):
+        history_window = history_window.detach().cpu().numpy()
+    w = np.asarray(history_window, dtype=np.float32)
+    ndim = w.ndim
+    if ndim == 1:
+        w = w[None, :, None]
+    elif ndim == 2:
+        w = w[:, :, None]
+    elif ndim != 3 or w.shape[2] != 1:
+        raise ValueError(
+            f"history_window must be (L,), (N, L) or (N, L, 1) (one feature: predictions are fed "
+            f"back), got shape {w.shape}"
+        )
+    if w.shape[1] < 1 or w.shape[0] < 1:
+        raise ValueError(f"history_window must not be empty, got shape {w.shape}")
+    if not np.all(np.isfinite(w)):
+        raise ValueError("history_window must be finite, got NaN/inf")
+    return w, ndim
+
+
+def _torch_predictor(model: torch.nn.Module) -> Predictor:
+    """Wrap a torch model as ``np (N, L, F) -> np (N, K)`` on the model's own device, no grad."""
+    param = next(model.parameters(), None)
+    device = param.device if param is not None else torch.device("cpu")
+    dtype = param.dtype if param is not None else torch.float32
+
+    def predict(x: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            out = model(torch.as_tensor(x, dtype=dtype, device=device))
+        return out.detach().cpu().numpy()
+
+    return predict
+
+
+def recursive_forecast(
+    model: torch.nn.Module | Predictor, history_window: ArrayLike | torch.Tensor, horizon: int
+) -> np.ndarray:
+    """Forecast ``horizon`` steps with a one-step model by feeding predictions back.
+
+    At each step the model sees the last ``L`` values (observed, then predicted), predicts the
+    next one, and the window slides by one.
+
+    Args:
+        model: a torch module mapping ``(N, L, 1) -> (N, 1)`` (run in eval mode without
+            gradients on its own device, training mode restored afterwards), or any callable
+            mapping a NumPy array ``(N, L, 1)`` to ``(N,)`` or ``(N, 1)``, e.g. for scikit-learn
+            ``lambda x: reg.predict(x[:, :, 0])``.
+        history_window: the last ``L`` observed values, ``(L,)``, ``(N, L)`` or ``(N, L, 1)``,
+            in the units the model was trained on (scaled, if it was trained on scaled data).
+        horizon: number of steps ``H`` to forecast.
+
+    Returns:
+        Forecasts ``(H,)`` if ``history_window`` was 1-D, else ``(N, H)``, in the model's units
+        (inverse-scale before computing errors).
+    """
+    horizon = _check_int(horizon, "horizon", 1)
+    window, in_ndim = _windows_3d(history_window)
+    n = window.shape[0]
+    is_module = isinstance(model, torch.nn.Module)
+    if not is_module and not callable(model):
+        raise TypeError(f"model must be a torch.nn.Module or a callable, got {type(model).__name__}")
+    predict = _torch_predictor(model) if is_module else model
+    was_training = model.training if is_module else False
+    if is_module:
+        model.eval()
+    out = np.empty((n, horizon), dtype=np.float32)
+    try:
+        for h in range(horizon):
+            step = np.asarray(predict(window), dtype=np.float32)
+            if step.shape not in ((n,), (n, 1)):
+                raise ValueError(
+                    f"model must map (N, L, 1) to (N, 1) or (N,) with N = {n}, got output shape "
+                    f"{step.shape}; for a multi-output model use direct_forecast"
+                )
+            out[:, h] = step.reshape(n)
+            window = np.concatenate([window[:, 1:], out[:, h, None, None]], axis=1)
+    finally:
+        if is_module:
+            model.train(was_training)
+    return out[0] if in_ndim == 1 else out
+
+
+def make_direct_targets(
+    series: ArrayLike, input_len: int, horizon: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Windows and ``horizon``-step targets for the direct strategy.
+
+    A thin call of :func:`tslab.data.make_windows`: window i is ``series[i : i + L]`` and its
+    target the next ``H`` values ``series[i + L : i + L + H]``.
+
+    Args:
+        series: 1-D series, shape ``(T,)`` (scale it first, with a scaler fit on train only).
+        input_len: window length ``L``.
+        horizon: number of steps ``H``.
+
+    Returns:
+        ``X (N, L, 1)`` and ``Y (N, H)`` with ``N = (T - L - H) + 1``.
+    """
+    from tslab.data import make_windows  # tslab.data imports optional loaders; keep it lazy
+
+    return make_windows(series, input_len, horizon)
+
+
+def direct_forecast(
+    model: torch.nn.Module | Predictor, history_window: ArrayLike | torch.Tensor
+) -> np.ndarray:
+    """Forecast all steps at once with a direct model ``(N, L, 1) -> (N, H)``.
+
+    Args:
+        model: a torch module (eval mode, no grad, own device) or a NumPy callable.
+        history_window: ``(L,)``, ``(N, L)`` or ``(N, L, 1)``.
+
+    Returns:
+        ``(H,)`` if ``history_window`` was 1-D, else ``(N, H)``.
+    """
+    window, in_ndim = _windows_3d(history_window)
+    is_module = isinstance(model, torch.nn.Module)
+    if not is_module and not callable(model):
+        raise TypeError(f"model must be a torch.nn.Module or a callable, got {type(model).__name__}")
+    was_training = model.training if is_module else False
+    if is_module:
+        model.eval()
+    try:
+        out = np.asarray((_torch_predictor(model) if is_module else model)(window))
+    finally:
+        if is_module:
+            model.train(was_training)
+    if out.ndim != 2 or out.shape[0] != window.shape[0]:
+        raise ValueError(f"model must return (N, H) with N = {window.shape[0]}, got {out.shape}")
+    return out[0] if in_ndim == 1 else out
+
+
+def error_by_horizon(
+    y_true: ArrayLike, y_pred: ArrayLike, metric: str = "mae"
+) -> np.ndarray:
+    """Error of each forecast step, averaged over the N windows.
+
+    Args:
+        y_true: targets ``(N, H)`` in original units.
+        y_pred: forecasts ``(N, H)`` in original units.
+        metric: ``"mae"`` or ``"rmse"``.
+
+    Returns:
+        ``(H,)``: entry h is the error of the (h+1)-step-ahead forecasts.
+    """
+    t = np.asarray(y_true, dtype=float)
+    p = np.asarray(y_pred, dtype=float)
+    if t.ndim != 2:
+        raise ValueError(f"y_true must be 2-D (N, H), got shape {t.shape}")
+    if p.shape != t.shape:
+        raise ValueError(f"y_pred must have the shape of y_true {t.shape}, got {p.shape}")
+    if not (np.all(np.isfinite(t)) and np.all(np.isfinite(p))):
+        raise ValueError("y_true and y_pred must be finite, got NaN/inf")
+    err = t - p
+    if metric == "mae":
+        return np.mean(np.abs(err), axis=0)
+    if metric == "rmse":
+        return np.sqrt(np.mean(err**2, axis=0))
+    raise ValueError(f"metric must be 'mae' or 'rmse', got {metric!r}")
+
+
+def rolling_origin_folds(
+    n: int, initial: int, horizon: int, step: int = 1
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Expanding-window folds for a rolling-origin backtest.
+
+    Fold k trains on ``[0, origin_k)`` and tests on ``[origin_k, origin_k + horizon)`` with
+    ``origin_k = initial + k * step``, as long as the test block fits in ``n``.
+
+    Args:
+        n: length of the series.
+        initial: size of the first training set (``1 <= initial <= n - horizon``).
+        horizon: test block length.
+        step: how far the origin moves between folds.
+
+    Returns:
+        List of ``(train_idx, test_idx)`` integer arrays; every train index < every test index.
+    """
+    n = _check_int(n, "n", 2)
+    horizon = _check_int(horizon, "horizon", 1)
+    step = _check_int(step, "step", 1)
+    initial = _check_int(initial, "initial", 1)
+    if initial > n - horizon:
+        raise ValueError(
+            f"initial must be between 1 and n - horizon = {n - horizon}, got {initial}"
+        )
+    return [
+        (np.arange(0, origin), np.arange(origin, origin + horizon))
+        for origin in range(initial, n - horizon + 1, step)
+    ]
+
+
+_METRICS: dict[str, Callable[..., float]] = {
+    "mae": _metrics.mae,
+    "rmse": _metrics.rmse,
+    "mape": _metrics.mape,
+}
+
+
+def backtest(
+    series: ArrayLike,
+    forecaster: Callable[[np.ndarray, int], ArrayLike],
+    initial: int,
+    horizon: int,
+    step: int = 1,
+    metric: str | Callable[[np.ndarray, np.ndarray], float] = "mae",
+    m: int = 1,
+) -> pd.DataFrame:
+    """Rolling-origin (expanding window) backtest of a forecaster.
+
+    For each fold of :func:`rolling_origin_folds`, calls ``forecaster(train, horizon)`` with the
+    training values only and scores its forecast on the next ``horizon`` values.
+
+    Args:
+        series: 1-D series ``(T,)`` in original units (a pandas Series keeps its index labels).
+        forecaster: ``f(train (T_k,), horizon) -> (horizon,)``, e.g. a :mod:`tslab.baselines`
+            function; it must do any scaling itself, fit on ``train`` only.
+        initial: size of the first training set.
+        horizon: forecast length per fold.
+        step: origin shift between folds.
+        metric: ``"mae"``, ``"rmse"``, ``"mape"``, ``"mase"`` (scaled on each fold's train
+            with period ``m``) or a callable ``(y_true, y_pred) -> float``.
+        m: seasonal period for ``"mase"``.
+
+    Returns:
+        DataFrame, one row per fold: ``fold``, ``train_size``, ``test_start``, ``test_end``
+        (index labels of the test block) and ``score``.
+    """
+    index = series.index if isinstance(series, pd.Series) else None
+    y = np.asarray(series, dtype=float)
+    if y.ndim != 1:
+        raise ValueError(f"series must be 1-D (T,), got shape {y.shape}")
+    if not np.all(np.isfinite(y)):
+        raise ValueError("series must be finite, got NaN/inf")
+    if not callable(forecaster):
+        raise TypeError(f"forecaster must be callable, got {type(forecaster).__name__}")
+    if isinstance(metric, str) and metric not in (*_METRICS, "mase"):
+        raise ValueError(f"metric must be one of {[*_METRICS, 'mase']} or a callable, got {metric!r}")
+    if not isinstance(metric, str) and not callable(metric):
+        raise TypeError(f"metric must be a str or callable, got {type(metric).__name__}")
+    rows = []
+    for k, (tr, te) in enumerate(rolling_origin_folds(y.size, initial, horizon, step)):
+        train = y[tr].copy()  # a copy: the forecaster cannot touch the future by reference
+        pred = np.asarray(forecaster(train, horizon), dtype=float)
+        if pred.shape != (horizon,):
+            raise ValueError(f"forecaster must return shape ({horizon},), got {pred.shape}")
+        if metric == "mase":
+            score = _metrics.mase(y[te], pred, train, m)
+        elif isinstance(metric, str):
+            score = _METRICS[metric](y[te], pred)
+        else:
+            score = float(metric(y[te], pred))
+        labels = index[te] if index is not None else te
+        rows.append(
+            {"fold": k, "train_size": tr.size, "test_start": labels[0], "test_end": labels[-1],
+             "score": score}
+        )
+    return pd.DataFrame(rows)
+
+
+def plot_folds(folds: list[tuple[np.ndarray, np.ndarray]], ax=None):
+    """Draw rolling-origin folds: one row per fold, train in blue, test in orange.
+
+    Args:
+        folds: output of :func:`rolling_origin_folds`.
+        ax: matplotlib Axes to draw on; a new figure if None.
+
+    Returns:
+        ``(fig, ax)``.
+    """
+    import matplotlib.pyplot as plt
+
+    if len(folds) == 0:
+        raise ValueError("folds must not be empty, got 0 folds")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7, 0.3 * len(folds) + 1.2))
+    else:
+        fig = ax.figure
+    for k, (tr, te) in enumerate(folds):
+        ax.barh(k, tr.size, left=tr[0] if tr.size else 0, color="tab:blue", height=0.6,
+                label="train" if k == 0 else None)
+        ax.barh(k, te.size, left=te[0], color="tab:orange", height=0.6,
+                label="test" if k == 0 else None)
+    ax.set_xlabel("time index")
+    ax.set_ylabel("fold")
+    ax.invert_yaxis()
+    ax.legend(loc="lower right")
+    return fig, ax
