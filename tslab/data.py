@@ -452,7 +452,7 @@ def _load_macrodata() -> pd.DataFrame:
     index = pd.PeriodIndex.from_fields(
         year=df["year"].astype(int), quarter=df["quarter"].astype(int), freq="Q"
     ).to_timestamp()
-    out = df.drop(columns=["year", "quarter"]).set_index(pd.DatetimeIndex(index, freq="QS-OCT"))
+    out = df.drop(columns=["year", "quarter"]).set_index(pd.DatetimeIndex(index, freq="QS"))
     out.index.name = None
     return out
 
