@@ -1,0 +1,409 @@
+"""tslab.cells against torch.nn: PyTorch is the oracle (float64, atol 1e-10)."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+
+from tslab import cells
+
+ATOL = 1e-10
+H_IN, H = 3, 4
+
+LAYERS = {"rnn_tanh": "RNN", "rnn_relu": "RNN", "lstm": "LSTM", "gru": "GRU"}
+CELLS = {"rnn_tanh": "RNNCell", "rnn_relu": "RNNCell", "lstm": "LSTMCell", "gru": "GRUCell"}
+
+
+def _kwargs(kind: str, **kw) -> dict:
+    if kind.startswith("rnn_"):
+        kw["nonlinearity"] = kind[4:]
+    return kw
+
+
+def make_layers(kind: str, reverse: bool = False, **kw) -> tuple[nn.Module, nn.Module]:
+    """(torch module, ours) in float64 with identical weights; ``reverse`` copies ours -> torch."""
+    kw = _kwargs(kind, **kw)
+    ref = getattr(nn, LAYERS[kind])(H_IN, H, dtype=torch.float64, **kw)
+    ours = getattr(cells, LAYERS[kind])(H_IN, H, dtype=torch.float64, **kw)
+    if reverse:
+        ref.load_state_dict(ours.state_dict(), strict=True)
+    else:
+        ours.load_state_dict(ref.state_dict(), strict=True)
+    return ref, ours
+
+
+def make_cells(kind: str, reverse: bool = False, **kw) -> tuple[nn.Module, nn.Module]:
+    kw = _kwargs(kind, **kw)
+    ref = getattr(nn, CELLS[kind])(H_IN, H, dtype=torch.float64, **kw)
+    ours = getattr(cells, CELLS[kind])(H_IN, H, dtype=torch.float64, **kw)
+    if reverse:
+        ref.load_state_dict(ours.state_dict(), strict=True)
+    else:
+        ours.load_state_dict(ref.state_dict(), strict=True)
+    return ref, ours
+
+
+def _flat(result) -> list[torch.Tensor]:
+    """Every tensor in a nested tuple result, in order."""
+    if isinstance(result, torch.Tensor):
+        return [result]
+    return [t for part in result for t in _flat(part)]
+
+
+def run_and_grad(module: nn.Module, x: torch.Tensor, hx) -> tuple[list[torch.Tensor], dict[str, torch.Tensor]]:
+    """Forward, then backward a random weighting of every output; return outputs and all grads."""
+    x = x.clone().requires_grad_(True)
+    hx_leaves = None if hx is None else [t.clone().requires_grad_(True) for t in _flat(hx)]
+    hx_arg = None if hx is None else (hx_leaves[0] if len(hx_leaves) == 1 else tuple(hx_leaves))
+    outs = _flat(module(x, hx_arg))
+    gen = torch.Generator().manual_seed(1)
+    loss = sum((o * torch.randn(o.shape, generator=gen, dtype=o.dtype)).sum() for o in outs)
+    loss.backward()
+    grads = {name: p.grad for name, p in module.named_parameters()}
+    grads["input"] = x.grad
+    for k, leaf in enumerate(hx_leaves or []):
+        grads[f"hx{k}"] = leaf.grad
+    return [o.detach() for o in outs], grads
+
+
+def assert_same(ref_result, our_result) -> None:
+    (ref_outs, ref_grads), (our_outs, our_grads) = ref_result, our_result
+    assert len(ref_outs) == len(our_outs)
+    for a, b in zip(ref_outs, our_outs):
+        assert a.shape == b.shape
+        torch.testing.assert_close(b, a, atol=ATOL, rtol=0)
+    assert ref_grads.keys() == our_grads.keys()
+    for name in ref_grads:
+        torch.testing.assert_close(our_grads[name], ref_grads[name], atol=ATOL, rtol=0, msg=name)
+
+
+def make_input(kind: str, batch: int, length: int, unbatched: bool, given_hx: bool, module: nn.Module):
+    gen = torch.Generator().manual_seed(0)
+    shape = (length, H_IN) if unbatched else ((batch, length, H_IN) if module.batch_first else (length, batch, H_IN))
+    x = torch.randn(shape, generator=gen, dtype=torch.float64)
+    if not given_hx:
+        return x, None
+    d = 2 if module.bidirectional else 1
+    hshape = (d * module.num_layers, H) if unbatched else (d * module.num_layers, batch, H)
+    h = torch.randn(hshape, generator=gen, dtype=torch.float64)
+    return x, ((h, torch.randn(hshape, generator=gen, dtype=torch.float64)) if kind == "lstm" else h)
+
+
+LAYER_CONFIGS = {
+    "one_layer": {},
+    "two_layers": {"num_layers": 2},
+    "three_layers": {"num_layers": 3},
+    "bidirectional": {"bidirectional": True},
+    "bidirectional_three_layers": {"bidirectional": True, "num_layers": 3},
+    "batch_first": {"batch_first": True},
+    "batch_first_bidirectional_two_layers": {"batch_first": True, "bidirectional": True, "num_layers": 2},
+    "no_bias": {"bias": False},
+    "no_bias_two_layers_bidirectional": {"bias": False, "num_layers": 2, "bidirectional": True},
+}
+INPUT_CONFIGS = {
+    "batch3_len5": dict(batch=3, length=5, unbatched=False, given_hx=False),
+    "given_hx": dict(batch=3, length=5, unbatched=False, given_hx=True),
+    "batch1": dict(batch=1, length=4, unbatched=False, given_hx=True),
+    "length1": dict(batch=2, length=1, unbatched=False, given_hx=False),
+    "unbatched": dict(batch=1, length=4, unbatched=True, given_hx=False),
+    "unbatched_given_hx": dict(batch=1, length=4, unbatched=True, given_hx=True),
+}
+
+
+# --- layers: outputs, states and gradients --------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+@pytest.mark.parametrize("config", LAYER_CONFIGS)
+def test_layer_matches_torch_for_every_configuration(kind: str, config: str) -> None:
+    ref, ours = make_layers(kind, **LAYER_CONFIGS[config])
+    x, hx = make_input(kind, 3, 5, unbatched=False, given_hx=True, module=ref)
+    assert_same(run_and_grad(ref, x, hx), run_and_grad(ours, x, hx))
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+@pytest.mark.parametrize("inputs", INPUT_CONFIGS)
+@pytest.mark.parametrize("config", ["one_layer", "batch_first_bidirectional_two_layers"])
+def test_layer_matches_torch_for_every_input_form(kind: str, inputs: str, config: str) -> None:
+    ref, ours = make_layers(kind, **LAYER_CONFIGS[config])
+    x, hx = make_input(kind, module=ref, **INPUT_CONFIGS[inputs])
+    assert_same(run_and_grad(ref, x, hx), run_and_grad(ours, x, hx))
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_state_dict_moves_from_ours_to_torch(kind: str) -> None:
+    ref, ours = make_layers(kind, reverse=True, num_layers=2, bidirectional=True)
+    x, hx = make_input(kind, 2, 4, unbatched=False, given_hx=True, module=ref)
+    assert_same(run_and_grad(ref, x, hx), run_and_grad(ours, x, hx))
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_layer_parameters_have_torch_names_shapes_and_order(kind: str) -> None:
+    ref, ours = make_layers(kind, num_layers=2, bidirectional=True)
+    ref_params = [(n, p.shape) for n, p in ref.named_parameters()]
+    assert [(n, p.shape) for n, p in ours.named_parameters()] == ref_params
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_layer_initialisation_equals_torch_with_same_seed(kind: str) -> None:
+    kw = _kwargs(kind, num_layers=2, bidirectional=True)
+    torch.manual_seed(3)
+    ref = getattr(nn, LAYERS[kind])(H_IN, H, **kw)
+    torch.manual_seed(3)
+    ours = getattr(cells, LAYERS[kind])(H_IN, H, **kw)
+    for a, b in zip(ref.parameters(), ours.parameters(), strict=True):
+        assert torch.equal(a, b)
+    bound = 1 / H**0.5
+    assert all(p.abs().max() <= bound for p in ours.parameters())
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_layer_runs_no_fused_recurrent_kernel(kind: str) -> None:
+    _, ours = make_layers(kind, num_layers=2, bidirectional=True)
+    x = torch.randn(4, 2, H_IN, dtype=torch.float64)
+    with torch.autograd.profiler.profile() as prof:
+        ours(x)[0].sum().backward()
+    names = {event.name.lower() for event in prof.function_events}
+    fused = [n for n in names if any(k in n for k in ("lstm", "gru", "rnn_tanh", "rnn_relu", "_cell"))]
+    assert not fused, fused
+
+
+def test_layer_repr_matches_torch() -> None:
+    kw = dict(num_layers=2, nonlinearity="relu", bias=False, batch_first=True, dropout=0.5, bidirectional=True)
+    assert repr(cells.RNN(3, 4, **kw)).split("(", 1)[1] == repr(nn.RNN(3, 4, **kw)).split("(", 1)[1]
+
+
+# --- dropout -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_dropout_in_eval_mode_matches_torch(kind: str) -> None:
+    ref, ours = make_layers(kind, num_layers=3, dropout=0.5)
+    ref.eval(), ours.eval()
+    x, hx = make_input(kind, 3, 5, unbatched=False, given_hx=False, module=ref)
+    assert_same(run_and_grad(ref, x, hx), run_and_grad(ours, x, hx))
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_dropout_in_train_mode_changes_output(kind: str) -> None:
+    _, ours = make_layers(kind, num_layers=2, dropout=0.5)
+    x = torch.randn(5, 3, H_IN, dtype=torch.float64)
+    ours.eval()
+    eval_out = ours(x)[0]
+    ours.train()
+    torch.manual_seed(0)
+    assert not torch.allclose(ours(x)[0], eval_out)
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_dropout_applies_between_layers_only(kind: str) -> None:
+    # With p = 1 every value between layers is zeroed, which is deterministic: torch agrees, and
+    # the output is not zero, so no dropout was applied after the last layer.
+    ref, ours = make_layers(kind, num_layers=2, dropout=1.0, bidirectional=True)
+    ref.train(), ours.train()
+    x, hx = make_input(kind, 3, 5, unbatched=False, given_hx=True, module=ref)
+    ref_result, our_result = run_and_grad(ref, x, hx), run_and_grad(ours, x, hx)
+    assert_same(ref_result, our_result)
+    assert our_result[0][0].abs().max() > 0  # dropout after the last layer would zero it all
+
+
+def test_dropout_with_one_layer_warns_like_torch() -> None:
+    with pytest.warns(UserWarning, match="num_layers greater than 1"):
+        cells.LSTM(H_IN, H, dropout=0.3)
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_dropout_after_single_layer_does_nothing_in_train_mode(kind: str) -> None:
+    with pytest.warns(UserWarning):
+        _, ours = make_layers(kind, dropout=0.5)
+    x = torch.randn(5, 3, H_IN, dtype=torch.float64)
+    ours.train()
+    train_out = ours(x)[0]
+    ours.eval()
+    torch.testing.assert_close(ours(x)[0], train_out, atol=0, rtol=0)
+
+
+# --- cells -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", CELLS)
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("unbatched", [False, True])
+@pytest.mark.parametrize("given_hx", [False, True])
+def test_cell_matches_torch(kind: str, bias: bool, unbatched: bool, given_hx: bool) -> None:
+    ref, ours = make_cells(kind, bias=bias)
+    gen = torch.Generator().manual_seed(0)
+    batch_shape = () if unbatched else (3,)
+    x = torch.randn(*batch_shape, H_IN, generator=gen, dtype=torch.float64)
+    hx = None
+    if given_hx:
+        hx = torch.randn(*batch_shape, H, generator=gen, dtype=torch.float64)
+        if kind == "lstm":
+            hx = (hx, torch.randn(*batch_shape, H, generator=gen, dtype=torch.float64))
+    assert_same(run_and_grad(ref, x, hx), run_and_grad(ours, x, hx))
+
+
+@pytest.mark.parametrize("kind", CELLS)
+def test_cell_state_dict_moves_from_ours_to_torch(kind: str) -> None:
+    ref, ours = make_cells(kind, reverse=True)
+    x = torch.randn(2, H_IN, dtype=torch.float64)
+    assert_same(run_and_grad(ref, x, None), run_and_grad(ours, x, None))
+
+
+@pytest.mark.parametrize("kind", CELLS)
+@pytest.mark.parametrize("bias", [True, False])
+def test_cell_parameters_and_initialisation_equal_torch(kind: str, bias: bool) -> None:
+    kw = _kwargs(kind, bias=bias)
+    torch.manual_seed(5)
+    ref = getattr(nn, CELLS[kind])(H_IN, H, **kw)
+    torch.manual_seed(5)
+    ours = getattr(cells, CELLS[kind])(H_IN, H, **kw)
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in ref.named_parameters()]
+    for a, b in zip(ref.parameters(), ours.parameters(), strict=True):
+        assert torch.equal(a, b)
+    assert (ours.bias_ih is None) == (not bias)
+    assert repr(ours).split("(", 1)[1] == repr(ref).split("(", 1)[1]
+
+
+# --- lstm_gate_trace -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", ["torch_lstm", "our_lstm", "torch_cell", "our_cell"])
+def test_lstm_gate_trace_reproduces_the_lstm(source: str) -> None:
+    ref, ours = make_layers("lstm", num_layers=2, batch_first=True)
+    ref_cell, our_cell = make_cells("lstm")
+    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):  # the cells get layer 0's weights
+        for cell in (ref_cell, our_cell):
+            getattr(cell, name).data.copy_(getattr(ref, name + "_l0"))
+    model = {"torch_lstm": ref, "our_lstm": ours, "torch_cell": ref_cell, "our_cell": our_cell}[source]
+    x = torch.randn(6, H_IN, dtype=torch.float64)
+    trace = cells.lstm_gate_trace(model, x)
+    assert set(trace) == set("ifgoch")
+    assert all(v.shape == (6, H) for v in trace.values())
+    layer0 = nn.LSTM(H_IN, H, dtype=torch.float64)
+    layer0.load_state_dict({k: v for k, v in ref.state_dict().items() if k.endswith("l0")})
+    out, (h_n, c_n) = layer0(x)
+    torch.testing.assert_close(trace["h"], out.detach(), atol=ATOL, rtol=0)
+    torch.testing.assert_close(trace["c"][-1], c_n[0].detach(), atol=ATOL, rtol=0)
+    c_prev = torch.cat([torch.zeros(1, H, dtype=torch.float64), trace["c"][:-1]])
+    torch.testing.assert_close(trace["c"], trace["f"] * c_prev + trace["i"] * trace["g"], atol=ATOL, rtol=0)
+    assert ((trace["f"] > 0) & (trace["f"] < 1)).all()
+
+
+def test_lstm_gate_trace_accepts_1d_sequence_when_one_input_feature() -> None:
+    lstm = nn.LSTM(1, H)
+    x = torch.randn(7)
+    torch.testing.assert_close(cells.lstm_gate_trace(lstm, x)["h"], lstm(x[:, None])[0].detach())
+
+
+def test_lstm_gate_trace_rejects_other_modules() -> None:
+    with pytest.raises(TypeError, match="lstm must be"):
+        cells.lstm_gate_trace(nn.GRU(1, H), torch.randn(5, 1))
+
+
+def test_lstm_gate_trace_rejects_batched_input() -> None:
+    with pytest.raises(ValueError, match=r"x must be one unbatched sequence of shape \(L, H_in=1\)"):
+        cells.lstm_gate_trace(nn.LSTM(1, H), torch.randn(5, 2, 1))
+
+
+# --- constructor arguments ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cls", "kwargs", "error", "match"),
+    [
+        (cells.RNN, {"nonlinearity": "sigmoid"}, ValueError, "Unknown nonlinearity 'sigmoid'"),
+        (cells.RNNCell, {"nonlinearity": "gelu"}, ValueError, "Unknown nonlinearity 'gelu'"),
+        (cells.LSTM, {"hidden_size": 0}, ValueError, "hidden_size must be greater than zero, got 0"),
+        (cells.GRUCell, {"hidden_size": -2}, ValueError, "hidden_size must be greater than zero, got -2"),
+        (cells.GRU, {"input_size": 0}, ValueError, "input_size must be greater than zero, got 0"),
+        (cells.RNN, {"hidden_size": 4.0}, TypeError, "hidden_size should be of type int, got: float"),
+        (cells.GRU, {"num_layers": 0}, ValueError, "num_layers must be an int greater than zero, got 0"),
+        (cells.LSTM, {"dropout": 1.5}, ValueError, r"dropout should be a number in range \[0, 1\].*got 1.5"),
+        (cells.RNN, {"dropout": -0.1}, ValueError, r"dropout should be a number in range \[0, 1\]"),
+        (cells.GRU, {"dropout": True}, ValueError, r"dropout should be a number in range \[0, 1\]"),
+        (cells.LSTM, {"proj_size": 2}, ValueError, "proj_size is not supported.*got 2"),
+        (cells.LSTM, {"bias": 1}, TypeError, "bias should be of type bool, got: int"),
+        (cells.GRU, {"batch_first": "yes"}, TypeError, "batch_first should be of type bool, got: str"),
+        (cells.RNN, {"bidirectional": None}, TypeError, "bidirectional should be of type bool, got: NoneType"),
+    ],
+)
+def test_bad_constructor_argument_raises_naming_it(cls, kwargs, error, match) -> None:
+    kw = {"input_size": H_IN, "hidden_size": H, **kwargs}
+    with pytest.raises(error, match=match):
+        cls(**kw)
+
+
+# --- bad inputs ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+@pytest.mark.parametrize(
+    ("x_shape", "hx_shape", "match"),
+    [
+        ((5, 3, 7), None, r"input.size\(-1\) must be equal to input_size=3, got 7"),
+        ((5, 3, 2, H_IN), None, r"expected input to be 2-D \(L, H_in\) or 3-D \(L, N, H_in\), got 4-D"),
+        ((H_IN,), None, "got 1-D"),
+        ((5, 3, H_IN), (1, 2, H), r"\(D\*num_layers, N, H_out\) for input of shape \(5, 3, 3\) must have shape \(1, 3, 4\), got \(1, 2, 4\)"),
+        ((5, 3, H_IN), (2, 3, H), r"must have shape \(1, 3, 4\), got \(2, 3, 4\)"),
+        ((5, H_IN), (1, 1, H), r"for unbatched 2-D input, .* should be 2-D \(D\*num_layers, H_out\) = \(1, 4\), got 3-D"),
+        ((5, 3, H_IN), (1, H), r"for batched 3-D input, .* should be 3-D"),
+    ],
+)
+def test_layer_bad_input_raises_value_error_naming_it(kind, x_shape, hx_shape, match) -> None:
+    _, ours = make_layers(kind)
+    x = torch.randn(x_shape, dtype=torch.float64)
+    hx = None
+    if hx_shape is not None:
+        hx = torch.zeros(hx_shape, dtype=torch.float64)
+        hx = (hx, hx) if kind == "lstm" else hx
+    with pytest.raises(ValueError, match=match):
+        ours(x, hx)
+
+
+def test_lstm_bad_cell_state_is_named() -> None:
+    _, ours = make_layers("lstm")
+    x = torch.randn(5, 3, H_IN, dtype=torch.float64)
+    h0, c0 = torch.zeros(1, 3, H, dtype=torch.float64), torch.zeros(1, 2, H, dtype=torch.float64)
+    with pytest.raises(ValueError, match=r"hx\[1\] \(c_0\).*must have shape \(1, 3, 4\), got \(1, 2, 4\)"):
+        ours(x, (h0, c0))
+
+
+def test_lstm_hx_must_be_a_pair() -> None:
+    _, ours = make_layers("lstm")
+    with pytest.raises(TypeError, match=r"hx must be a tuple \(h_0, c_0\)"):
+        ours(torch.randn(5, 3, H_IN, dtype=torch.float64), torch.zeros(1, 3, H, dtype=torch.float64))
+
+
+def test_layer_input_dtype_mismatch_is_explained() -> None:
+    _, ours = make_layers("gru")
+    with pytest.raises(ValueError, match=r"input dtype \(torch.float32\) does not match weight dtype \(torch.float64\)"):
+        ours(torch.randn(5, 3, H_IN))
+
+
+def test_batch_first_is_named_in_the_ndim_error() -> None:
+    ours = cells.RNN(H_IN, H, batch_first=True)
+    with pytest.raises(ValueError, match=r"3-D \(N, L, H_in\)"):
+        ours(torch.randn(2, 2, 2, H_IN))
+
+
+@pytest.mark.parametrize("kind", CELLS)
+@pytest.mark.parametrize(
+    ("x_shape", "hx_shape", "match"),
+    [
+        ((3, 7), None, r"input.size\(-1\) must be equal to input_size=3, got 7"),
+        ((2, 3, H_IN), None, r"expected input to be 1-D \(H_in\) or 2-D \(N, H_in\), got 3-D"),
+        ((3, H_IN), (2, H), r"must have shape \(3, 4\), got \(2, 4\)"),
+        ((H_IN,), (1, H), r"for input of shape \(3,\)\) must have shape \(4,\), got \(1, 4\)"),
+    ],
+)
+def test_cell_bad_input_raises_value_error_naming_it(kind, x_shape, hx_shape, match) -> None:
+    _, ours = make_cells(kind)
+    x = torch.randn(x_shape, dtype=torch.float64)
+    hx = None
+    if hx_shape is not None:
+        hx = torch.zeros(hx_shape, dtype=torch.float64)
+        hx = (hx, hx) if kind == "lstm" else hx
+    with pytest.raises(ValueError, match=match):
+        ours(x, hx)
