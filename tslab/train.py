@@ -1,0 +1,573 @@
+"""Training: one visible loop (:func:`fit`), prediction, checkpoints and truncated BPTT.
+
+``fit`` is a plain ``for`` loop over epochs and mini-batches::
+
+    for epoch in range(epochs):
+        for x, y in train_loader:                 # x: (N, L, H_in), y: (N, ...) targets
+            loss = loss_fn(model(x), y)
+            optimizer.zero_grad(); loss.backward()
+            clip_grad_norm_(model.parameters(), clip_grad_norm)
+            optimizer.step()
+        val_loss = evaluate(model, val_loader, loss_fn)
+        ...  # scheduler, early stopping, history
+
+Everything else in this module is a helper around that loop.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import torch
+from torch import nn
+
+__all__ = [
+    "History",
+    "LiveLossPlot",
+    "fit",
+    "evaluate",
+    "predict",
+    "save_checkpoint",
+    "load_checkpoint",
+    "detach_state",
+    "tbptt_epoch",
+]
+
+Metric = Callable[[torch.Tensor, torch.Tensor], float]
+
+
+# ---------------------------------------------------------------------------------------------
+# history
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class History:
+    """What happened in each epoch of :func:`fit` (one list entry per epoch run).
+
+    Attributes:
+        train_loss: mean training loss of the epoch (weights changing during the epoch).
+        val_loss: validation loss after the epoch (empty without a validation loader).
+        lr: learning rate used in the epoch (first parameter group).
+        seconds: wall time of the epoch.
+        grad_norm: largest gradient norm of the epoch, measured *before* clipping.
+        metrics: name -> per-epoch values of each validation metric.
+        best_epoch: 0-based epoch with the lowest validation loss (``None`` without validation).
+        stopped_early: whether early stopping ended training before ``epochs``.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    grad_norm: list[float] = field(default_factory=list)
+    metrics: dict[str, list[float]] = field(default_factory=dict)
+    best_epoch: int | None = None
+    stopped_early: bool = False
+
+    @property
+    def epochs(self) -> int:
+        """Number of epochs run."""
+        return len(self.train_loss)
+
+    def as_dataframe(self):
+        """One row per epoch: ``train_loss``, ``val_loss``, ``lr``, ``seconds``, ``grad_norm``, metrics."""
+        import pandas as pd
+
+        columns: dict[str, list[float]] = {"train_loss": self.train_loss}
+        if self.val_loss:
+            columns["val_loss"] = self.val_loss
+        columns.update(lr=self.lr, seconds=self.seconds, grad_norm=self.grad_norm, **self.metrics)
+        return pd.DataFrame(columns, index=pd.RangeIndex(self.epochs, name="epoch"))
+
+
+# ---------------------------------------------------------------------------------------------
+# live plot
+# ---------------------------------------------------------------------------------------------
+class LiveLossPlot:
+    """A loss plot that redraws *in place* in a notebook: one output, two lines, new data.
+
+    Each :meth:`update` moves the existing ``Line2D`` objects with ``set_data`` and replaces the
+    one displayed image (``display_id``); it never stacks a new figure per epoch. Outside IPython
+    (a script, a test) every method does nothing.
+
+    Args:
+        noise_floor: optional horizontal line (e.g. the noise variance in the loss's units).
+    """
+
+    def __init__(self, noise_floor: float | None = None):
+        self.handle = None
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+        except ImportError:  # pragma: no cover - IPython ships with Jupyter
+            return
+        if get_ipython() is None:
+            return
+        import matplotlib.pyplot as plt
+
+        self.fig, self.ax = plt.subplots(figsize=(6, 3.5))
+        plt.close(self.fig)  # we display it ourselves; keep the inline backend from showing it twice
+        (self.train_line,) = self.ax.plot([], [], label="train")
+        (self.val_line,) = self.ax.plot([], [], label="validation")
+        if noise_floor is not None:
+            self.ax.axhline(noise_floor, color="gray", ls="--", label="noise floor")
+        self.ax.set(xlabel="epoch", ylabel="loss", yscale="log")
+        self.ax.legend()
+        self.handle = display(self.fig, display_id=True)
+
+    def update(self, history: History) -> None:
+        """Show the losses recorded so far in ``history``."""
+        if self.handle is None:
+            return
+        epochs = range(1, history.epochs + 1)
+        self.train_line.set_data(epochs, history.train_loss)
+        self.val_line.set_data(epochs[: len(history.val_loss)], history.val_loss)
+        self.ax.relim()
+        self.ax.autoscale_view()
+        self.handle.update(self.fig)
+
+
+# ---------------------------------------------------------------------------------------------
+# argument checks
+# ---------------------------------------------------------------------------------------------
+def _check_number(value: Any, name: str, *, minimum: float, inclusive: bool, integer: bool = False):
+    types = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, types):
+        kind = "an int" if integer else "a number"
+        raise TypeError(f"{name} must be {kind}, got {type(value).__name__}")
+    if value < minimum or (value == minimum and not inclusive):
+        raise ValueError(f"{name} must be {'>=' if inclusive else '>'} {minimum}, got {value}")
+    return value
+
+
+def _check_loader(loader: Any, name: str) -> None:
+    if not isinstance(loader, Iterable):
+        raise TypeError(f"{name} must be an iterable of (x, y) batches such as a DataLoader, got {type(loader).__name__}")
+    if hasattr(loader, "__len__") and len(loader) == 0:
+        raise ValueError(f"{name} must yield at least one batch, got an empty loader")
+
+
+def _check_model(model: Any) -> None:
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+
+
+def _model_device(model: nn.Module) -> torch.device:
+    param = next(model.parameters(), None)
+    return param.device if param is not None else torch.device("cpu")
+
+
+def _check_targets(y_pred: torch.Tensor, y: torch.Tensor) -> None:
+    """Catch the silent broadcast ``(N, 1)`` vs ``(N,)`` that makes MSE an ``(N, N)`` mean."""
+    if torch.is_floating_point(y) and y_pred.shape != y.shape:
+        raise ValueError(
+            f"targets y must have the model output's shape {tuple(y_pred.shape)} for a regression loss, "
+            f"got {tuple(y.shape)} (reshape y, e.g. y.view(-1, 1), or change output_size)"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# evaluation and prediction
+# ---------------------------------------------------------------------------------------------
+@torch.no_grad()
+def _outputs(model: nn.Module, loader: Iterable, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """All model outputs and targets of a loader, concatenated on the CPU."""
+    model.eval()
+    preds, targets = [], []
+    for x, y in loader:
+        preds.append(model(x.to(device)).cpu())
+        targets.append(y.cpu())
+    if not preds:
+        raise ValueError("loader must yield at least one batch, got none")
+    return torch.cat(preds), torch.cat(targets)
+
+
+def evaluate(
+    model: nn.Module,
+    loader: Iterable,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+    device: torch.device | str | None = None,
+) -> float:
+    """Mean loss of ``model`` over ``loader`` (eval mode, no gradients).
+
+    Args:
+        model: any module mapping ``x`` to outputs.
+        loader: iterable of ``(x, y)`` batches.
+        loss_fn: a loss with ``reduction="mean"``; default ``nn.MSELoss()``.
+        device: default: the device of the model's parameters.
+
+    Returns:
+        The loss over all samples (batch losses weighted by batch size).
+    """
+    _check_model(model)
+    _check_loader(loader, "loader")
+    loss_fn = nn.MSELoss() if loss_fn is None else loss_fn
+    device = _model_device(model) if device is None else torch.device(device)
+    model.eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for x, y in loader:
+            x, y = x.to(device), y.to(device)
+            y_pred = model(x)
+            _check_targets(y_pred, y)
+            total += loss_fn(y_pred, y).item() * len(x)
+            count += len(x)
+    if count == 0:
+        raise ValueError("loader must yield at least one batch, got none")
+    return total / count
+
+
+def predict(
+    model: nn.Module,
+    x_or_loader: torch.Tensor | Any,
+    batch_size: int = 256,
+    device: torch.device | str | None = None,
+) -> torch.Tensor:
+    """Model outputs for a tensor/array of inputs or for a loader, in eval mode without gradients.
+
+    Args:
+        model: the trained model.
+        x_or_loader: inputs ``(N, L, H_in)`` (tensor or NumPy array), or an iterable of ``(x, y)``
+            or ``x`` batches.
+        batch_size: batch size used to split a tensor input.
+        device: default: the device of the model's parameters.
+
+    Returns:
+        CPU tensor of outputs, e.g. ``(N, output_size)``.
+    """
+    _check_model(model)
+    _check_number(batch_size, "batch_size", minimum=1, inclusive=True, integer=True)
+    device = _model_device(model) if device is None else torch.device(device)
+    if not isinstance(x_or_loader, torch.Tensor) and hasattr(x_or_loader, "__array__"):
+        x_or_loader = torch.as_tensor(x_or_loader, dtype=torch.float32)  # NumPy array
+    if isinstance(x_or_loader, torch.Tensor):
+        batches = x_or_loader.split(batch_size)
+    else:
+        _check_loader(x_or_loader, "x_or_loader")
+        batches = (b[0] if isinstance(b, (tuple, list)) else b for b in x_or_loader)
+    model.eval()
+    with torch.no_grad():
+        outputs = [model(x.to(device)).cpu() for x in batches]
+    if not outputs:
+        raise ValueError("x_or_loader must hold at least one sample, got none")
+    return torch.cat(outputs)
+
+
+# ---------------------------------------------------------------------------------------------
+# the training loop
+# ---------------------------------------------------------------------------------------------
+def fit(
+    model: nn.Module,
+    train_loader: Iterable,
+    val_loader: Iterable | None = None,
+    *,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+    epochs: int = 20,
+    lr: float = 1e-3,
+    optimizer: torch.optim.Optimizer | None = None,
+    weight_decay: float = 0.0,
+    clip_grad_norm: float | None = 1.0,
+    scheduler: Any = None,
+    early_stopping_patience: int | None = None,
+    device: torch.device | str | None = None,
+    metrics: dict[str, Metric] | None = None,
+    progress: bool = True,
+    live_plot: bool = False,
+    noise_floor: float | None = None,
+    seed: int | None = None,
+) -> History:
+    """Train ``model`` with mini-batch gradient descent and return its :class:`History`.
+
+    Args:
+        model: maps a batch ``x: (N, L, H_in)`` to outputs, e.g. ``(N, output_size)``.
+        train_loader: iterable of ``(x, y)`` batches (a ``DataLoader``); one full pass = one epoch.
+        val_loader: optional ``(x, y)`` batches, evaluated after every epoch.
+        loss_fn: ``loss_fn(y_pred, y) -> scalar`` with mean reduction. **Default ``nn.MSELoss()``**
+            (regression, targets shaped like the output). For classification pass
+            ``nn.CrossEntropyLoss()`` (logits ``(N, C)``, integer labels ``(N,)``).
+        epochs: maximum number of passes over ``train_loader`` (>= 1).
+        lr: learning rate of the default Adam optimizer (> 0).
+        optimizer: an optimizer over ``model.parameters()``; default ``Adam(lr, weight_decay)``.
+        weight_decay: L2 penalty of the default optimizer (>= 0).
+        clip_grad_norm: rescale the gradient whenever its global norm exceeds this (> 0);
+            ``None`` switches clipping off.
+        scheduler: a learning-rate scheduler instance, or a callable ``optimizer -> scheduler``.
+            Stepped once per epoch; ``ReduceLROnPlateau`` is stepped with the validation loss (the
+            training loss without validation).
+        early_stopping_patience: stop after this many epochs without a lower validation loss, then
+            restore the weights of the best epoch. Needs ``val_loader``. ``None`` = off.
+        device: where to train; default: the device of the model's parameters. The model is moved
+            there and each batch follows it.
+        metrics: name -> ``fn(y_true, y_pred) -> float`` computed on the whole validation set after
+            each epoch; ``y_pred`` is the raw model output (logits for classification), both CPU
+            tensors. Argument order as in ``tslab.metrics`` and scikit-learn.
+        progress: show a ``tqdm.auto`` bar over epochs.
+        live_plot: redraw a loss plot in place after every epoch (notebooks only; ignored elsewhere).
+        noise_floor: drawn as a dashed line on the live plot.
+        seed: if given, ``torch.manual_seed(seed)`` before training, so dropout masks and the
+            order of ``shuffle=True`` loaders without their own generator repeat exactly. (The
+            initial weights were drawn when the model was built: seed before building it too.)
+
+    Returns:
+        A :class:`History` with one entry per epoch run.
+
+    Raises:
+        TypeError / ValueError: for a bad argument, naming it.
+    """
+    # ---- check arguments: fail before any training happens
+    _check_model(model)
+    _check_loader(train_loader, "train_loader")
+    if val_loader is not None:
+        _check_loader(val_loader, "val_loader")
+    _check_number(epochs, "epochs", minimum=1, inclusive=True, integer=True)
+    _check_number(lr, "lr", minimum=0, inclusive=False)
+    _check_number(weight_decay, "weight_decay", minimum=0, inclusive=True)
+    if clip_grad_norm is not None:
+        _check_number(clip_grad_norm, "clip_grad_norm", minimum=0, inclusive=False)
+    if early_stopping_patience is not None:
+        _check_number(early_stopping_patience, "early_stopping_patience", minimum=1, inclusive=True, integer=True)
+        if val_loader is None:
+            raise ValueError("early_stopping_patience needs a val_loader to watch, got val_loader=None")
+    if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim.Optimizer or None, got {type(optimizer).__name__}")
+    if loss_fn is not None and not callable(loss_fn):
+        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+    metrics = dict(metrics or {})
+    for name, fn in metrics.items():
+        if not callable(fn):
+            raise TypeError(f"metrics[{name!r}] must be callable fn(y_true, y_pred), got {type(fn).__name__}")
+    if metrics and val_loader is None:
+        raise ValueError("metrics are computed on validation data: pass val_loader, got val_loader=None")
+    if seed is not None:
+        _check_number(seed, "seed", minimum=0, inclusive=True, integer=True)
+        torch.manual_seed(seed)
+
+    # ---- set up
+    device = _model_device(model) if device is None else torch.device(device)
+    model.to(device)
+    loss_fn = nn.MSELoss() if loss_fn is None else loss_fn
+    if optimizer is None:
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    if scheduler is not None and not hasattr(scheduler, "step"):
+        if not callable(scheduler):
+            raise TypeError(f"scheduler must be a scheduler or a callable optimizer -> scheduler, got {type(scheduler).__name__}")
+        scheduler = scheduler(optimizer)
+    plateau = isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau)
+    history = History(metrics={name: [] for name in metrics})
+    best_loss, best_state, bad_epochs = float("inf"), None, 0
+    plot = LiveLossPlot(noise_floor) if live_plot else None
+    epoch_iter = range(epochs)
+    if progress:
+        from tqdm.auto import tqdm
+
+        epoch_iter = tqdm(epoch_iter, desc="epochs", leave=False)
+
+    # ---- the loop
+    for epoch in epoch_iter:
+        start = time.perf_counter()
+        history.lr.append(optimizer.param_groups[0]["lr"])
+        model.train()
+        total, count, max_norm = 0.0, 0, 0.0
+        for x, y in train_loader:
+            x, y = x.to(device), y.to(device)
+            y_pred = model(x)
+            _check_targets(y_pred, y)
+            loss = loss_fn(y_pred, y)
+            optimizer.zero_grad()
+            loss.backward()
+            # clip_grad_norm_ returns the norm before clipping; inf = measure only
+            norm = nn.utils.clip_grad_norm_(model.parameters(), clip_grad_norm or float("inf"))
+            optimizer.step()
+            total += loss.item() * len(x)
+            count += len(x)
+            max_norm = max(max_norm, float(norm))
+        if count == 0:
+            raise ValueError("train_loader must yield at least one batch, got none")
+        history.train_loss.append(total / count)
+        history.grad_norm.append(max_norm)
+
+        monitored = history.train_loss[-1]
+        if val_loader is not None:
+            y_pred, y_true = _outputs(model, val_loader, device)
+            _check_targets(y_pred, y_true)
+            monitored = loss_fn(y_pred, y_true).item()
+            history.val_loss.append(monitored)
+            for name, fn in metrics.items():
+                history.metrics[name].append(float(fn(y_true, y_pred)))
+            if monitored < best_loss:
+                best_loss, bad_epochs, history.best_epoch = monitored, 0, epoch
+                if early_stopping_patience is not None:
+                    best_state = copy.deepcopy(model.state_dict())
+            else:
+                bad_epochs += 1
+
+        if scheduler is not None:
+            scheduler.step(monitored) if plateau else scheduler.step()
+        history.seconds.append(time.perf_counter() - start)
+        if progress:
+            epoch_iter.set_postfix(train=f"{history.train_loss[-1]:.4g}",
+                                   val=f"{history.val_loss[-1]:.4g}" if history.val_loss else "-")
+        if plot is not None:
+            plot.update(history)
+        if early_stopping_patience is not None and bad_epochs >= early_stopping_patience:
+            history.stopped_early = True
+            break
+
+    if best_state is not None:
+        model.load_state_dict(best_state)  # early stopping: keep the best epoch, not the last
+    if progress:
+        epoch_iter.close()
+    return history
+
+
+# ---------------------------------------------------------------------------------------------
+# checkpoints
+# ---------------------------------------------------------------------------------------------
+def save_checkpoint(path: str | Path, model: nn.Module, config: dict[str, Any] | None = None) -> Path:
+    """Save ``model.state_dict()`` and a plain ``config`` dict (no pickled objects).
+
+    If ``config`` has no ``"model"`` entry and the model has a ``.config`` (every tslab model
+    does), it is stored under ``"model"`` so that :func:`load_checkpoint` can rebuild the model.
+    Keep config values plain (numbers, strings, lists, dicts): ``torch.load(weights_only=True)``
+    refuses anything else.
+
+    Returns:
+        The path written.
+    """
+    _check_model(model)
+    if config is not None and not isinstance(config, dict):
+        raise TypeError(f"config must be a dict or None, got {type(config).__name__}")
+    config = dict(config or {})
+    if "model" not in config and isinstance(getattr(model, "config", None), dict):
+        config["model"] = dict(model.config)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+    torch.save({"state_dict": state, "config": config}, path)
+    return path
+
+
+def _architecture_diff(expected: dict[str, torch.Tensor], got: dict[str, torch.Tensor]) -> list[str]:
+    """Human-readable differences between two state dicts (keys and shapes)."""
+    lines = []
+    missing = sorted(set(expected) - set(got))
+    unexpected = sorted(set(got) - set(expected))
+    if missing:
+        lines.append(f"missing in checkpoint: {missing}")
+    if unexpected:
+        lines.append(f"not in model: {unexpected}")
+    for key in sorted(set(expected) & set(got)):
+        if expected[key].shape != got[key].shape:
+            lines.append(f"{key}: model {tuple(expected[key].shape)} vs checkpoint {tuple(got[key].shape)}")
+    return lines
+
+
+def load_checkpoint(path: str | Path, model: nn.Module | None = None,
+                    map_location: str | torch.device = "cpu") -> tuple[nn.Module, dict[str, Any]]:
+    """Load a checkpoint written by :func:`save_checkpoint` (with ``weights_only=True``).
+
+    Args:
+        path: the checkpoint file.
+        model: a model to load the weights into; ``None`` rebuilds it from ``config["model"]`` with
+            :func:`tslab.models.model_from_config`.
+        map_location: where to put the loaded tensors.
+
+    Returns:
+        ``(model, config)``, the model in eval mode.
+
+    Raises:
+        FileNotFoundError: if ``path`` does not exist.
+        ValueError: if the file is not a tslab checkpoint, or the weights do not fit the model
+            (the message lists the keys and shapes that differ).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"path: no checkpoint file at {str(path)!r}")
+    checkpoint = torch.load(path, map_location=map_location, weights_only=True)
+    if not isinstance(checkpoint, dict) or "state_dict" not in checkpoint:
+        raise ValueError(f"path {str(path)!r} is not a tslab checkpoint (expected a dict with 'state_dict')")
+    config, state = checkpoint.get("config", {}), checkpoint["state_dict"]
+    if model is None:
+        if "model" not in config:
+            raise ValueError(f"checkpoint {str(path)!r} has no config['model'] to rebuild from: pass model=")
+        from tslab.models import model_from_config
+
+        model = model_from_config(config["model"])
+    _check_model(model)
+    diff = _architecture_diff(model.state_dict(), state)
+    if diff:
+        raise ValueError(f"checkpoint {str(path)!r} does not match the model architecture:\n  " + "\n  ".join(diff))
+    model.load_state_dict(state)
+    return model.eval(), config
+
+
+# ---------------------------------------------------------------------------------------------
+# stateful truncated back-propagation through time
+# ---------------------------------------------------------------------------------------------
+def detach_state(state: Any) -> Any:
+    """Cut the autograd graph behind a hidden state (a tensor, a tuple like LSTM's ``(h, c)``, or None)."""
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(s.detach() for s in state)
+    return state.detach()
+
+
+def tbptt_epoch(
+    model: nn.Module,
+    series: torch.Tensor,
+    chunk_len: int,
+    optimizer: torch.optim.Optimizer | None = None,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+    clip_grad_norm: float | None = 1.0,
+) -> float:
+    """One epoch of stateful truncated BPTT over one long series: next-value prediction.
+
+    The series is read left to right in chunks of ``chunk_len`` steps. The hidden state flows from
+    one chunk into the next (the model *remembers* everything before), but it is ``detach()``-ed
+    between chunks, so gradients flow back at most ``chunk_len`` steps. The state starts at zeros
+    at the beginning of every call: call once per epoch and once per split (train, then
+    validation with ``optimizer=None``) so no state leaks across an epoch or split boundary.
+
+    Args:
+        model: returns ``(y, state)`` from ``model(x, state)`` with ``x: (1, L, 1)``,
+            ``y: (1, L, 1)``, e.g. :class:`tslab.models.StatefulForecaster`.
+        series: ``(T,)`` values (already scaled).
+        chunk_len: steps per chunk (>= 1), the truncation length.
+        optimizer: updates after each chunk; ``None`` only evaluates (no gradients).
+        loss_fn: default ``nn.MSELoss()``.
+        clip_grad_norm: as in :func:`fit`.
+
+    Returns:
+        Mean loss over all predicted steps.
+    """
+    _check_model(model)
+    series = torch.as_tensor(series, dtype=torch.float32)
+    if series.ndim != 1 or len(series) < 2:
+        raise ValueError(f"series must be 1-D (T,) with T >= 2, got shape {tuple(series.shape)}")
+    _check_number(chunk_len, "chunk_len", minimum=1, inclusive=True, integer=True)
+    loss_fn = nn.MSELoss() if loss_fn is None else loss_fn
+    device = _model_device(model)
+    inputs = series[:-1].view(1, -1, 1).to(device)  # (1, T-1, 1): x_t
+    targets = series[1:].view(1, -1, 1).to(device)  # (1, T-1, 1): x_{t+1}
+    model.train(optimizer is not None)
+    state, total, count = None, 0.0, 0  # state resets here: at the start of an epoch / split
+    for start in range(0, inputs.shape[1], chunk_len):
+        x = inputs[:, start : start + chunk_len]
+        y = targets[:, start : start + chunk_len]
+        with torch.set_grad_enabled(optimizer is not None):
+            y_pred, state = model(x, state)
+            loss = loss_fn(y_pred, y)
+        if optimizer is not None:
+            optimizer.zero_grad()
+            loss.backward()
+            if clip_grad_norm is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), clip_grad_norm)
+            optimizer.step()
+        state = detach_state(state)  # keep the values, drop the graph: BPTT stops at the chunk edge
+        total += loss.item() * x.shape[1]
+        count += x.shape[1]
+    return total / count
