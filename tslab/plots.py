@@ -1,0 +1,197 @@
+"""Plotting helpers used across the notebooks.
+
+Every function takes an optional ``ax`` (draws into it) and returns ``(fig, ax)``; none calls
+``plt.show()``. Importing this module changes no global style: call :func:`use_course_style`
+yourself (notebooks do it in their setup cell) for larger fonts that read well on a projector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+__all__ = [
+    "use_course_style",
+    "plot_anomaly_examples",
+    "plot_series",
+    "plot_windows",
+    "plot_split",
+    "plot_history",
+    "plot_forecast",
+]
+
+COLORS = {"train": "tab:blue", "val": "tab:orange", "test": "tab:green", "pred": "tab:red"}
+
+
+def use_course_style(font_size: int = 12) -> None:
+    """Readable defaults for lectures: larger fonts, a light grid, tight layout. Call explicitly."""
+    plt.rcParams.update(
+        {
+            "figure.figsize": (9, 3.5),
+            "figure.dpi": 90,
+            "font.size": font_size,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "figure.autolayout": True,
+        }
+    )
+
+
+def _fig_ax(ax: Axes | None, figsize: tuple[float, float] = (9, 3.5)) -> tuple[Figure, Axes]:
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax
+    return ax.figure, ax
+
+
+def plot_anomaly_examples(
+    X: np.ndarray,
+    y: np.ndarray,
+    spike_start: np.ndarray | None = None,
+    n: int = 3,
+    spike_len: int = 3,
+    axes: Sequence[Axes] | None = None,
+) -> tuple[Figure, np.ndarray]:
+    """``n`` normal and ``n`` anomalous series side by side, spikes shaded.
+
+    Args:
+        X: ``(N, L)`` series; y: ``(N,)`` labels (0 normal, 1 anomaly);
+        spike_start: ``(N,)`` spike positions (-1 for normal), or ``None``.
+
+    Returns:
+        ``(fig, axes)`` with ``axes`` of shape ``(2, n)``: normals on top, anomalies below.
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim != 2 or len(X) != len(y):
+        raise ValueError(f"X must be (N, L) and y (N,) with the same N, got {X.shape} and {y.shape}")
+    if axes is None:
+        fig, axes = plt.subplots(2, n, figsize=(3 * n, 4.5), sharey=True, squeeze=False)
+    else:
+        axes = np.asarray(axes).reshape(2, n)
+        fig = axes[0, 0].figure
+    for row, label, name, color in ((0, 0, "normal", "tab:blue"), (1, 1, "anomaly", "tab:red")):
+        idx = np.flatnonzero(y == label)[:n]
+        for col, i in enumerate(idx):
+            ax = axes[row, col]
+            ax.plot(X[i], color=color, lw=1.2)
+            if spike_start is not None and spike_start[i] >= 0:
+                ax.axvspan(spike_start[i], spike_start[i] + spike_len - 1, color="gold", alpha=0.4)
+            ax.set_title(f"{name} #{i}", fontsize=10)
+    fig.supxlabel("time step")
+    return fig, axes
+
+
+def plot_series(
+    series: np.ndarray,
+    signal: np.ndarray | None = None,
+    ax: Axes | None = None,
+    label: str = "observed",
+) -> tuple[Figure, Axes]:
+    """A series, optionally with its noise-free signal on top."""
+    fig, ax = _fig_ax(ax)
+    ax.plot(series, lw=0.8, alpha=0.8, label=label)
+    if signal is not None:
+        ax.plot(signal, lw=1.5, color="black", label="noise-free signal")
+    ax.set_xlabel("time step")
+    ax.legend(loc="upper left")
+    return fig, ax
+
+
+def plot_windows(
+    series: np.ndarray,
+    input_len: int,
+    horizon: int = 1,
+    starts: Sequence[int] = (0, 15, 30),
+    ax: Axes | None = None,
+) -> tuple[Figure, Axes]:
+    """Draw a few windows on a 1-D series: inputs as a bracketed span, targets as dots."""
+    fig, ax = _fig_ax(ax)
+    series = np.asarray(series)
+    ax.plot(series, color="grey", lw=1, label="series")
+    for k, s in enumerate(starts):
+        color = f"C{k}"
+        inputs = np.arange(s, s + input_len)
+        targets = np.arange(s + input_len, s + input_len + horizon)
+        offset = 0.15 * (k + 1) * (np.ptp(series) or 1.0)
+        ax.plot(inputs, series[inputs] + offset, color=color, lw=2.5, label=f"window {k}: steps {s}..{s + input_len - 1}")
+        ax.plot(targets, series[targets] + offset, "o", color=color, ms=6)
+    ax.set_xlabel("time step")
+    ax.set_title("inputs (lines, shifted up for visibility) and the targets right after them (dots)")
+    ax.legend(loc="upper left", fontsize=8)
+    return fig, ax
+
+
+def plot_split(
+    train: np.ndarray, val: np.ndarray, test: np.ndarray, ax: Axes | None = None, index: Sequence | None = None
+) -> tuple[Figure, Axes]:
+    """The three chronological parts in their own colours, on one time axis."""
+    fig, ax = _fig_ax(ax)
+    parts = [("train", np.asarray(train)), ("val", np.asarray(val)), ("test", np.asarray(test))]
+    start = 0
+    for name, part in parts:
+        x = np.arange(start, start + len(part)) if index is None else np.asarray(index)[start : start + len(part)]
+        ax.plot(x, part, color=COLORS[name], lw=1, label=f"{name} ({len(part)} steps)")
+        start += len(part)
+    ax.legend(loc="upper left")
+    return fig, ax
+
+
+def plot_history(
+    history: object,
+    noise_floor: float | None = None,
+    ax: Axes | None = None,
+    log: bool = True,
+) -> tuple[Figure, Axes]:
+    """Train/validation loss per epoch from a ``History`` (or a dict with those keys).
+
+    Args:
+        history: has ``train_loss`` and optionally ``val_loss`` and ``best_epoch``.
+        noise_floor: draws a horizontal line at the best loss any model can reach.
+    """
+    fig, ax = _fig_ax(ax)
+    get = history.get if isinstance(history, dict) else lambda k, d=None: getattr(history, k, d)
+    train_loss = list(get("train_loss", []) or [])
+    val_loss = list(get("val_loss", []) or [])
+    epochs = np.arange(1, len(train_loss) + 1)
+    ax.plot(epochs, train_loss, label="train")
+    if val_loss:
+        ax.plot(epochs[: len(val_loss)], val_loss, label="validation")
+    best = get("best_epoch", None)
+    if best is not None and val_loss:
+        ax.axvline(int(best) + 1, color="grey", ls=":", label="best epoch")  # best_epoch is 0-based
+    if noise_floor is not None:
+        ax.axhline(noise_floor, color="black", ls="--", label=f"noise floor {noise_floor:.3g}")
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.legend()
+    return fig, ax
+
+
+def plot_forecast(
+    history: np.ndarray,
+    actual: np.ndarray,
+    forecasts: dict[str, np.ndarray],
+    history_index: Sequence | None = None,
+    future_index: Sequence | None = None,
+    ax: Axes | None = None,
+) -> tuple[Figure, Axes]:
+    """The end of the known series, the actual future, and one line per forecaster."""
+    fig, ax = _fig_ax(ax)
+    h = np.asarray(history)
+    a = np.asarray(actual)
+    hx = np.arange(len(h)) if history_index is None else history_index
+    fx = np.arange(len(h), len(h) + len(a)) if future_index is None else future_index
+    ax.plot(hx, h, color="grey", lw=1, label="history")
+    ax.plot(fx, a, color="black", lw=2, label="actual")
+    for name, values in forecasts.items():
+        ax.plot(fx, np.asarray(values), lw=1.5, ls="--", label=name)
+    ax.legend(loc="upper left", fontsize=9)
+    return fig, ax
