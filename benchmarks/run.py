@@ -1,0 +1,118 @@
+"""Measure the course's targets and print them.
+
+    python benchmarks/run.py            # a readable table
+    python benchmarks/run.py --json     # one JSON object on stdout (progress goes to stderr)
+    python benchmarks/run.py --only cells notebooks   # some parts only
+
+Parts (each a script in this folder with a ``measure() -> dict``):
+
+- ``training``  (bench_training.py): ``anomaly_accuracy`` {rnn, lstm, gru} at notebook 05's
+  defaults, ``noise_floor_ratio`` (best recurrent model's test MSE / known noise variance);
+- ``co2``       (bench_co2.py): ``co2_mase`` on the 24-month co2 holdout;
+- ``cells``     (bench_cells.py): ``cells_speed`` hand-written vs torch.nn, forward+backward;
+- ``notebooks``: ``notebook_seconds``, each notebook executed headless in a fresh CPU kernel.
+
+Everything is seeded: two runs on one machine give the same accuracies and errors (timings vary).
+With ``--save``, the result is also written to ``benchmarks/results/latest.json``, from which the
+README's table is copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PARTS = ("training", "co2", "cells", "notebooks")
+
+
+def _load(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def notebook_seconds() -> dict[str, float]:
+    """Execute every notebook in a fresh CPU kernel (nothing is written) and time it."""
+    import jupytext
+
+    build = _load(ROOT / "scripts" / "build_notebooks.py", "build_notebooks")
+    seconds = {}
+    for path in build.select([]):
+        nb = build.prepare(jupytext.read(path), path.stem)
+        seconds[path.stem] = round(build.execute(nb), 1)
+        print(f"  {path.stem}: {seconds[path.stem]} s", file=sys.stderr, flush=True)
+    return seconds
+
+
+def measure(parts: tuple[str, ...] = PARTS) -> dict:
+    result: dict = {
+        "machine": {
+            "platform": platform.platform(terse=True),
+            "processor": platform.processor() or platform.machine(),
+            "torch": torch.__version__,
+            "torch_threads": torch.get_num_threads(),
+        }
+    }
+    for part in parts:
+        start = time.perf_counter()
+        print(f"[{part}] ...", file=sys.stderr, flush=True)
+        if part == "notebooks":
+            result["notebook_seconds"] = notebook_seconds()
+        elif part == "cells":
+            result["cells_speed"] = _load(HERE / "bench_cells.py", "bench_cells").measure()
+        else:
+            result.update(_load(HERE / f"bench_{part}.py", f"bench_{part}").measure())
+        print(f"[{part}] done in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    return result
+
+
+def table(result: dict) -> str:
+    lines = []
+    if "anomaly_accuracy" in result:
+        lines.append("Anomaly test accuracy (target >= 99.5 %)")
+        lines += [f"  {k:<6} {100 * v:6.2f} %" for k, v in result["anomaly_accuracy"].items()]
+    if "noise_floor_ratio" in result:
+        lines.append(f"Synthetic forecast: best test MSE / noise variance = {result['noise_floor_ratio']:.3f} (target <= 1.05)")
+    if "co2_mase" in result:
+        lines.append("co2, last 24 months: MASE (lower is better)")
+        lines += [f"  {k:<15} {v:.3f}" for k, v in result["co2_mase"].items()]
+    if "cells_speed" in result:
+        lines.append("tslab.cells vs torch.nn, forward+backward, N=256 L=50 H=64 (target ratio <= 1.5)")
+        lines += [
+            f"  {k:<5} {v['tslab_ms']:8.2f} ms vs {v['torch_ms']:8.2f} ms  ratio {v['ratio']:.2f}"
+            for k, v in result["cells_speed"].items()
+            if isinstance(v, dict)
+        ]
+    if "notebook_seconds" in result:
+        lines.append("Notebook execution, fresh CPU kernel")
+        lines += [f"  {k:<16} {v:6.1f} s" for k, v in result["notebook_seconds"].items()]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Measure the course's targets.")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parser.add_argument("--only", nargs="+", choices=PARTS, help="measure only these parts")
+    parser.add_argument("--save", action="store_true", help="also write benchmarks/results/latest.json")
+    args = parser.parse_args()
+    result = measure(tuple(args.only) if args.only else PARTS)
+    if args.save:
+        out = HERE / "results" / "latest.json"
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2) if args.json else table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
