@@ -42,6 +42,7 @@ __all__ = [
 RECURRENT_KINDS = ("rnn", "lstm", "gru")
 KINDS = RECURRENT_KINDS + ("cnn", "transformer")
 POOLINGS = ("last", "mean")
+RECURRENT_INITS = ("default", "orthogonal")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,6 +81,18 @@ def _check_input(x: torch.Tensor, input_size: int) -> None:
         )
     if x.shape[1] == 0:
         raise ValueError(f"x must have at least one time step, got shape {tuple(x.shape)}")
+
+
+def _orthogonal_init(rnn: nn.Module, kind: str, hidden_size: int) -> None:
+    """Orthogonal ``weight_hh`` blocks (one per gate) and, for LSTM, forget-gate bias + 1."""
+    H = hidden_size
+    with torch.no_grad():
+        for name, param in rnn.named_parameters():
+            if name.startswith("weight_hh"):
+                for block in param.split(H, dim=0):  # (gates * H, H) -> gates blocks of (H, H)
+                    nn.init.orthogonal_(block)
+            if kind == "lstm" and name.startswith("bias_hh"):
+                param[H : 2 * H] += 1.0  # gate order i, f, g, o: rows H..2H are the forget gate
 
 
 def _recurrent_class(kind: str, use_tslab_cells: bool) -> type[nn.Module]:
@@ -193,6 +206,14 @@ class SequenceModel(nn.Module):
         pooling: ``"last"`` or ``"mean"``, see above.
         kernel_size: convolution width (``"cnn"``).
         num_heads: attention heads (``"transformer"``); must divide ``hidden_size``.
+        recurrent_init: ``"default"`` keeps PyTorch's uniform initialisation; ``"orthogonal"``
+            makes every ``weight_hh`` orthogonal (per gate block) and, for LSTM, adds 1 to the
+            forget-gate bias. Both keep the state from shrinking step after step at the start of
+            training, so a signal many steps back still reaches the last step (and its gradient
+            still flows back).
+        predict_change: predict ``y - x[:, -1, 0]`` from the window minus its last value, then add
+            the last value back (the target must be feature 0). A trend then needs no
+            extrapolation beyond the training range: the network only sees and predicts changes.
 
     Example:
         >>> model = SequenceModel("lstm", input_size=1, hidden_size=16, output_size=2)
@@ -213,6 +234,8 @@ class SequenceModel(nn.Module):
         pooling: str = "last",
         kernel_size: int = 3,
         num_heads: int = 1,
+        recurrent_init: str = "default",
+        predict_change: bool = False,
     ):
         super().__init__()
         kind = _check_kind(kind, KINDS)
@@ -223,6 +246,10 @@ class SequenceModel(nn.Module):
         dropout = _check_dropout(dropout)
         if pooling not in POOLINGS:
             raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
+        if recurrent_init not in RECURRENT_INITS:
+            raise ValueError(f"recurrent_init must be one of {RECURRENT_INITS}, got {recurrent_init!r}")
+        if recurrent_init != "default" and kind not in RECURRENT_KINDS:
+            raise ValueError(f"recurrent_init={recurrent_init!r} needs a recurrent kind {RECURRENT_KINDS}, got kind={kind!r}")
         if bidirectional and kind not in RECURRENT_KINDS:
             raise ValueError(f"bidirectional=True needs a recurrent kind {RECURRENT_KINDS}, got kind={kind!r}")
         if kind == "transformer" and hidden_size % num_heads:
@@ -231,10 +258,11 @@ class SequenceModel(nn.Module):
             kind=kind, input_size=input_size, hidden_size=hidden_size, num_layers=num_layers,
             dropout=dropout, bidirectional=bool(bidirectional), output_size=output_size,
             use_tslab_cells=bool(use_tslab_cells), pooling=pooling, kernel_size=kernel_size,
-            num_heads=num_heads,
+            num_heads=num_heads, recurrent_init=recurrent_init, predict_change=bool(predict_change),
         )  # plain dict: saved in checkpoints, rebuilt by model_from_config
         self.kind, self.input_size, self.pooling = kind, input_size, pooling
         self.hidden_size, self.bidirectional = hidden_size, bool(bidirectional)
+        self.predict_change = bool(predict_change)
 
         if kind in RECURRENT_KINDS:
             rnn_class = _recurrent_class(kind, use_tslab_cells)
@@ -247,6 +275,8 @@ class SequenceModel(nn.Module):
             self.encoder = CausalConvStack(input_size, hidden_size, num_layers, kernel_size, dropout)
         else:
             self.encoder = TransformerStack(input_size, hidden_size, num_layers, num_heads, dropout)
+        if recurrent_init == "orthogonal":
+            _orthogonal_init(self.encoder, kind, hidden_size)
         D = 2 if bidirectional else 1
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(D * hidden_size, output_size)
@@ -254,6 +284,12 @@ class SequenceModel(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``x: (N, L, H_in)`` -> ``(N, output_size)``."""
         _check_input(x, self.input_size)
+        if self.predict_change:
+            last = x[:, -1:, :]  # (N, 1, H_in)
+            return last[:, 0, :1] + self._forward(x - last)  # (N, 1) broadcasts over output_size
+        return self._forward(x)
+
+    def _forward(self, x: torch.Tensor) -> torch.Tensor:
         out = self.encoder(x)
         if isinstance(out, tuple):  # recurrent layers return (output, h_n); h0 defaults to zeros
             out = out[0]
