@@ -1,0 +1,82 @@
+"""Tests for tslab.widgets: the explorer's logic without a frontend."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from tslab.widgets import ExploreResult, explore_once, make_explorer, plot_result, static_grid
+
+
+@pytest.mark.parametrize("task", ["anomaly", "forecast"])
+def test_explore_once_reports_size_metric_and_plot_data(task):
+    r = explore_once(task, "gru", hidden_size=4, num_layers=1, epochs=2)
+    assert isinstance(r, ExploreResult)
+    assert r.n_params > 0 and r.seconds > 0 and r.history.epochs == 2
+    assert len(r.y_true) == len(r.y_pred) == len(r.x_plot)
+
+
+def test_explore_once_parameter_count_grows_with_size():
+    small = explore_once("forecast", "lstm", 4, 1, epochs=1)
+    big = explore_once("forecast", "lstm", 8, 2, epochs=1)
+    assert big.n_params > small.n_params
+
+
+def test_explore_once_is_deterministic():
+    a = explore_once("anomaly", "rnn", 4, 1, seed=3, epochs=2)
+    b = explore_once("anomaly", "rnn", 4, 1, seed=3, epochs=2)
+    assert a.history.train_loss == b.history.train_loss and a.metric == b.metric
+
+
+@pytest.mark.parametrize("kwargs,error,name", [
+    (dict(task="sales"), ValueError, "task"),
+    (dict(kind="cnn"), ValueError, "kind"),
+    (dict(hidden_size=0), ValueError, "hidden_size"),
+    (dict(num_layers=1.5), TypeError, "num_layers"),
+])
+def test_explore_once_rejects_bad_arguments(kwargs, error, name):
+    args = dict(task="anomaly", kind="rnn", hidden_size=4, num_layers=1) | kwargs
+    with pytest.raises(error, match=name):
+        explore_once(**args)
+
+
+@pytest.mark.parametrize("task", ["anomaly", "forecast"])
+def test_plot_result_returns_fig_and_two_axes(task):
+    import matplotlib.pyplot as plt
+
+    fig, axes = plot_result(explore_once(task, "rnn", 4, 1, epochs=1))
+    assert len(axes) == 2 and axes[0].get_title() == "loss"
+    plt.close(fig)
+
+
+def test_explorer_sliders_retrain_and_update_text(monkeypatch):
+    monkeypatch.setattr("tslab.widgets.explore_once",
+                        lambda task, kind, h, n, seed=0: explore_once(task, kind, h, n, seed, epochs=1))
+    explorer = make_explorer("forecast", kind="rnn", hidden_size=4)
+    assert explorer.param_count.value == f"Parameters: {explorer.last_result.n_params:,}"
+    before = explorer.param_count.value
+    explorer.hidden_size.value = 8
+    assert explorer.last_result.hidden_size == 8 and explorer.param_count.value != before
+    explorer.num_layers.value = 2
+    explorer.kind.value = "gru"
+    assert (explorer.last_result.kind, explorer.last_result.num_layers) == ("gru", 2)
+    assert not explorer.hidden_size.continuous_update
+    assert "tslab-hidden-size" in explorer.hidden_size._dom_classes
+    assert "tslab-param-count" in explorer.param_count._dom_classes
+
+
+def test_static_grid_has_one_row_per_combination(monkeypatch):
+    monkeypatch.setattr("tslab.widgets.explore_once",
+                        lambda task, kind, h, n, seed=0: explore_once(task, kind, h, n, seed, epochs=1))
+    df = static_grid("forecast", [2, 4], [1, 2], kind="rnn")
+    assert len(df) == 4 and list(df["hidden_size"]) == [2, 2, 4, 4]
+    assert df["n_params"].is_monotonic_increasing
+
+
+def test_importing_tslab_models_and_train_does_not_import_ipywidgets():
+    import subprocess
+
+    code = "import tslab.models, tslab.train, tslab.widgets, sys; print('ipywidgets' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,244 @@
+"""The slider explorer of notebooks 02-05: change the hidden size, the layer count, the cell.
+
+The logic is a plain function, :func:`explore_once`: build a small model, train it on a small
+task, return what happened (:class:`ExploreResult`). :func:`make_explorer` only wires sliders to
+it; :func:`static_grid` runs it over a grid for readers whose viewer shows no widgets (GitHub).
+
+This is the only tslab module that imports ``ipywidgets`` (inside :func:`make_explorer`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from tslab.train import History
+
+__all__ = ["TASKS", "ExploreResult", "explore_once", "plot_result", "make_explorer", "static_grid"]
+
+TASKS = ("anomaly", "forecast")
+KINDS = ("rnn", "lstm", "gru")
+
+
+@dataclass
+class ExploreResult:
+    """One training run of the explorer.
+
+    Attributes:
+        task, kind, hidden_size, num_layers: what was trained.
+        n_params: trainable parameters of the model.
+        history: the :class:`tslab.train.History` of the run.
+        seconds: wall time of building + training + evaluating.
+        metric_name: ``"val accuracy"`` (anomaly) or ``"val MSE / noise var"`` (forecast).
+        metric: its value on the validation data.
+        x_plot: ``(K, L)`` example inputs (anomaly) or ``(T,)`` time steps (forecast).
+        y_true, y_pred: labels ``(K,)`` (anomaly) or values ``(T,)`` (forecast) to plot.
+    """
+
+    task: str
+    kind: str
+    hidden_size: int
+    num_layers: int
+    n_params: int
+    history: History
+    seconds: float
+    metric_name: str
+    metric: float
+    x_plot: np.ndarray
+    y_true: np.ndarray
+    y_pred: np.ndarray
+
+
+def _check(task: str, kind: str, hidden_size: int, num_layers: int) -> None:
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    for name, value in (("hidden_size", hidden_size), ("num_layers", num_layers)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1, got {value}")
+
+
+def _anomaly(kind: str, hidden_size: int, num_layers: int, seed: int, epochs: int):
+    from tslab.data import make_anomaly_dataset, make_loader
+    from tslab.models import SequenceModel
+    from tslab.train import fit, predict
+
+    data = make_anomaly_dataset(n_samples=600, seq_len=50, seed=seed)
+    X, y = data.X[:, :, None], data.y  # (N, L, 1)
+    torch.manual_seed(seed)
+    model = SequenceModel(kind, 1, hidden_size, num_layers, output_size=2, recurrent_init="orthogonal")
+    history = fit(model, make_loader(X[:400], y[:400], 32, shuffle=True, seed=seed),
+                  make_loader(X[400:], y[400:], 256), loss_fn=nn.CrossEntropyLoss(), epochs=epochs,
+                  lr=3e-3, progress=False, seed=seed,
+                  metrics={"accuracy": lambda t, p: float((p.argmax(-1) == t).float().mean())})
+    y_pred = predict(model, X[400:408]).argmax(-1).numpy()
+    return model, history, "val accuracy", history.metrics["accuracy"][-1], X[400:408, :, 0], y[400:408], y_pred
+
+
+def _forecast(kind: str, hidden_size: int, num_layers: int, seed: int, epochs: int):
+    from tslab.data import Scaler, make_loader, make_trend_series, make_windows
+    from tslab.models import SequenceModel
+    from tslab.train import fit, predict
+
+    trend = make_trend_series(500, seed=seed)
+    L, n_train = 25, 400
+    scaler = Scaler("standard").fit(trend.series[:n_train])  # train statistics only
+    scaled = scaler.transform(trend.series)
+    X_train, Y_train = make_windows(scaled[:n_train], L)
+    X_val, Y_val = make_windows(scaled[n_train - L:], L)  # targets: the last 100 steps
+    torch.manual_seed(seed)
+    model = SequenceModel(kind, 1, hidden_size, num_layers, predict_change=True)
+    history = fit(model, make_loader(X_train, Y_train, 32, shuffle=True, seed=seed),
+                  make_loader(X_val, Y_val, 256), epochs=epochs, lr=1e-2, progress=False, seed=seed)
+    y_pred = scaler.inverse_transform(predict(model, X_val).numpy())[:, 0]
+    y_true = trend.series[n_train:]
+    ratio = float(np.mean((y_pred - y_true) ** 2) / trend.noise_var)
+    return model, history, "val MSE / noise var", ratio, np.arange(n_train, len(trend.series)), y_true, y_pred
+
+
+def explore_once(task: str, kind: str, hidden_size: int, num_layers: int, seed: int = 0,
+                 epochs: int | None = None) -> ExploreResult:
+    """Train one small model on a small task and report size, time, metric and predictions.
+
+    Tasks: ``"anomaly"`` (classify 600 series of ``make_anomaly_dataset``, 400 for training, metric
+    validation accuracy) and ``"forecast"`` (next value of a 500-step ``make_trend_series``, the
+    last 100 steps for validation, metric validation MSE over the noise variance).
+    Sized to take a second or two on a laptop CPU; training runs on one CPU thread (restored after).
+
+    Args:
+        task: ``"anomaly"`` or ``"forecast"``.
+        kind: ``"rnn"``, ``"lstm"`` or ``"gru"``.
+        hidden_size, num_layers: the model size.
+        seed: seeds data, weights and batch order.
+        epochs: default 8 (anomaly) or 30 (forecast).
+    """
+    _check(task, kind, hidden_size, num_layers)
+    from tslab.models import count_parameters
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny models: splitting them over threads only costs time
+    try:
+        start = time.perf_counter()
+        if task == "anomaly":
+            out = _anomaly(kind, hidden_size, num_layers, seed, epochs or 8)
+        else:
+            out = _forecast(kind, hidden_size, num_layers, seed, epochs or 30)
+        seconds = time.perf_counter() - start
+    finally:
+        torch.set_num_threads(threads)
+    model, history, metric_name, metric, x_plot, y_true, y_pred = out
+    return ExploreResult(task, kind, hidden_size, num_layers, count_parameters(model), history,
+                         seconds, metric_name, float(metric), x_plot, y_true, y_pred)
+
+
+def plot_result(result: ExploreResult, axes=None):
+    """Loss curves (left) and predictions (right) of one run. Returns ``(fig, axes)``."""
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
+    else:
+        fig = axes[0].figure
+    h = result.history
+    axes[0].plot(range(1, h.epochs + 1), h.train_loss, label="train")
+    axes[0].plot(range(1, h.epochs + 1), h.val_loss, label="validation")
+    axes[0].set(xlabel="epoch", ylabel="loss", yscale="log", title="loss")
+    axes[0].legend()
+    if result.task == "anomaly":
+        for i, series in enumerate(result.x_plot):
+            ok = result.y_true[i] == result.y_pred[i]
+            axes[1].plot(series + 3 * i, color="tab:green" if ok else "tab:red", lw=1)
+            axes[1].text(len(series), 3 * i, f"true {result.y_true[i]} / pred {result.y_pred[i]}", fontsize=7)
+        axes[1].set(xlabel="time step", yticks=[], title="validation series (red = wrong)")
+    else:
+        axes[1].plot(result.x_plot, result.y_true, lw=1, label="observed")
+        axes[1].plot(result.x_plot, result.y_pred, lw=1, label="one-step forecast")
+        axes[1].set(xlabel="time step", title="validation forecast")
+        axes[1].legend()
+    fig.suptitle(f"{result.kind.upper()} hidden={result.hidden_size} layers={result.num_layers}: "
+                 f"{result.n_params:,} parameters, {result.metric_name} {result.metric:.3f}, "
+                 f"{result.seconds:.1f} s", fontsize=9)
+    fig.tight_layout()
+    return fig, axes
+
+
+def make_explorer(task: str = "anomaly", kind: str = "lstm", hidden_size: int = 16, num_layers: int = 1,
+                  max_hidden: int = 64, max_layers: int = 3, seed: int = 0):
+    """Sliders for hidden size and layers, a cell-type dropdown, and the result of each change.
+
+    Every change (on release: ``continuous_update=False``) calls :func:`explore_once` and shows
+    the parameter count, the loss curves, the predictions and the time taken. Child widgets are
+    attributes, so a notebook cell can drive it without a browser::
+
+        explorer = make_explorer("anomaly")
+        explorer.hidden_size.value = 32          # the observer trains in the kernel
+        assert explorer.last_result.hidden_size == 32
+
+    CSS classes for browser tests: ``tslab-hidden-size``, ``tslab-num-layers``, ``tslab-cell-kind``,
+    ``tslab-param-count`` (text ``"Parameters: 4,321"``), ``tslab-status``.
+
+    Returns:
+        An ``ipywidgets.VBox`` with attributes ``hidden_size``, ``num_layers``, ``kind``,
+        ``param_count``, ``status``, ``output`` and ``last_result``.
+    """
+    _check(task, kind, hidden_size, num_layers)
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    hidden = widgets.IntSlider(value=hidden_size, min=1, max=max_hidden, description="hidden size",
+                               continuous_update=False)
+    layers = widgets.IntSlider(value=num_layers, min=1, max=max_layers, description="layers",
+                               continuous_update=False)
+    cell = widgets.Dropdown(options=list(KINDS), value=kind, description="cell")
+    param_count = widgets.HTML()
+    status = widgets.HTML()
+    output = widgets.Output()
+    for w, css in ((hidden, "tslab-hidden-size"), (layers, "tslab-num-layers"), (cell, "tslab-cell-kind"),
+                   (param_count, "tslab-param-count"), (status, "tslab-status")):
+        w.add_class(css)
+    box = widgets.VBox([widgets.HBox([hidden, layers, cell]), widgets.HBox([param_count, status]), output])
+
+    def update(_change=None) -> None:
+        status.value = "training ..."
+        result = explore_once(task, cell.value, hidden.value, layers.value, seed=seed)
+        box.last_result = result
+        param_count.value = f"Parameters: {result.n_params:,}"
+        status.value = f"&nbsp;· {result.metric_name} {result.metric:.3f} · {result.seconds:.1f} s"
+        with output:
+            output.clear_output(wait=True)
+            fig, _ = plot_result(result)
+            display(fig)
+            plt.close(fig)
+
+    for w in (hidden, layers, cell):
+        w.observe(update, names="value")
+    box.hidden_size, box.num_layers, box.kind = hidden, layers, cell
+    box.param_count, box.status, box.output, box.last_result = param_count, status, output, None
+    update()
+    return box
+
+
+def static_grid(task: str, hidden_sizes: list[int], layer_counts: list[int], kind: str = "lstm",
+                seed: int = 0):
+    """:func:`explore_once` over a grid: a DataFrame with one row per (hidden size, layers).
+
+    Columns: ``hidden_size``, ``num_layers``, ``n_params``, the metric, ``seconds``. Use it where
+    widgets do not render (GitHub, nbviewer, PDF).
+    """
+    import pandas as pd
+
+    rows = []
+    for h in hidden_sizes:
+        for n in layer_counts:
+            r = explore_once(task, kind, h, n, seed=seed)
+            rows.append({"hidden_size": h, "num_layers": n, "n_params": r.n_params,
+                         r.metric_name: round(r.metric, 4), "seconds": round(r.seconds, 2)})
+    return pd.DataFrame(rows)
