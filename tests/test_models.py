@@ -219,3 +219,36 @@ def test_count_parameters_rejects_non_module():
 def test_model_from_config_unknown_class():
     with pytest.raises(ValueError, match="model_class"):
         model_from_config({"model_class": "Nope"})
+
+
+# ---- initialisation and change prediction -------------------------------------------------------
+@pytest.mark.parametrize("kind", RECURRENT_KINDS)
+def test_orthogonal_init_makes_every_recurrent_block_orthogonal(kind):
+    model = SequenceModel(kind, 1, 6, num_layers=2, bidirectional=True, recurrent_init="orthogonal")
+    for name, param in model.encoder.named_parameters():
+        if name.startswith("weight_hh"):
+            for block in param.detach().split(6):
+                torch.testing.assert_close(block @ block.T, torch.eye(6), atol=1e-5, rtol=0)
+
+
+def test_orthogonal_init_opens_the_lstm_forget_gate():
+    torch.manual_seed(0)
+    default = SequenceModel("lstm", 1, 8).encoder.bias_hh_l0[8:16]
+    torch.manual_seed(0)
+    ortho = SequenceModel("lstm", 1, 8, recurrent_init="orthogonal").encoder.bias_hh_l0[8:16]
+    torch.testing.assert_close(ortho, default + 1.0)
+
+
+def test_orthogonal_init_needs_recurrent_kind():
+    with pytest.raises(ValueError, match="recurrent_init"):
+        SequenceModel("cnn", 1, recurrent_init="orthogonal")
+    with pytest.raises(ValueError, match="recurrent_init"):
+        SequenceModel("gru", 1, recurrent_init="xavier")
+
+
+@pytest.mark.parametrize("kind", ["gru", "cnn"])
+def test_predict_change_is_shift_equivariant(kind):
+    model = SequenceModel(kind, 1, 6, predict_change=True, output_size=3)
+    x = _x(4, 9, 1)
+    torch.testing.assert_close(model(x + 10.0), model(x) + 10.0, rtol=0, atol=1e-4)
+    assert model(x).shape == (4, 3)
