@@ -179,7 +179,7 @@ def measure(kinds: tuple[str, ...] = ("rnn", "lstm", "gru")) -> dict:
             "noise_var": trend.noise_var,
             "oracle_ratio": oracle_mse / trend.noise_var,
             "forecast_test_size": int(len(y_test)),
-            "seconds": round(time.perf_counter() - start, 1),
+            "training_bench_seconds": round(time.perf_counter() - start, 1),
         }
     finally:
         torch.set_num_threads(threads)
