@@ -1,0 +1,385 @@
+# %% [markdown]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/tslab-course/tslab/blob/main/notebooks/03_lstm.ipynb)
+#
+# # 03 · Long short-term memory (LSTM), by hand
+#
+# Notebook 02 measured the plain RNN's problem: the gradient through $h_{t-1} \to h_t$ shrinks
+# geometrically, so the network cannot learn from events far back. The LSTM (Hochreiter &
+# Schmidhuber, 1997) adds a second state, the **cell state** $c_t$, that is changed only by
+# element-wise *gates*: it forgets a little, writes a little, and otherwise carries its content
+# forward unchanged.
+#
+# **Learning goals.** After this notebook you can
+# - write the LSTM equations with their gate order i, f, g, o and say what each gate does;
+# - build an LSTM cell from three small functions and prove it equals `tslab.cells.LSTMCell`
+#   and `torch.nn.LSTM`;
+# - give the shapes of `(h0, c0)` and `(h_n, c_n)`, and explain why an LSTM has four times the
+#   parameters of an RNN;
+# - read the gate activations of a trained LSTM and see what it does at an anomaly.
+
+# %%
+# Colab bootstrap: on Google Colab only, install tslab (and nothing else) from the repository.
+# Colab already has torch, numpy, pandas, ipywidgets, statsmodels: --no-deps keeps them untouched.
+# Anywhere else this cell does nothing (install the course with `pip install -e ".[dev]"`).
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps",
+         "tslab @ git+https://github.com/tslab-course/tslab@main"],
+        check=True,
+    )
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+
+import tslab.cells
+from tslab.cells import lstm_gate_trace
+from tslab.data import make_anomaly_dataset
+from tslab.device import get_device, seed_everything
+from tslab.exercises import check_function, check_value
+from tslab.plots import use_course_style
+
+seed_everything(0)
+device = get_device()
+use_course_style()
+# The models here are tiny: one CPU thread is faster than several threads waiting on each other
+# (on a busy 2-core machine, many times faster). Delete this line for big models.
+torch.set_num_threads(1)
+print(f"Running on: {device}")
+
+# %% [markdown]
+# ## 1. Gates and the cell state
+#
+# At every step four vectors of size $H$ are computed from $x_t$ and $h_{t-1}$, in PyTorch's
+# order **i, f, g, o**:
+#
+# $$
+# \begin{aligned}
+# i_t &= \sigma(W_{ii} x_t + b_{ii} + W_{hi} h_{t-1} + b_{hi}) && \text{input gate: how much to write} \\
+# f_t &= \sigma(W_{if} x_t + b_{if} + W_{hf} h_{t-1} + b_{hf}) && \text{forget gate: how much to keep} \\
+# g_t &= \tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg}) && \text{candidate: what to write} \\
+# o_t &= \sigma(W_{io} x_t + b_{io} + W_{ho} h_{t-1} + b_{ho}) && \text{output gate: how much to show} \\
+# c_t &= f_t \odot c_{t-1} + i_t \odot g_t \\
+# h_t &= o_t \odot \tanh(c_t)
+# \end{aligned}
+# $$
+#
+# $\sigma$ is the sigmoid, so the three gates lie between 0 (closed) and 1 (open); $\odot$ is
+# element-wise multiplication. The key line is the one for $c_t$: no matrix multiplies the old
+# cell state, only the forget gate. Along that path
+# $\partial c_t / \partial c_{t-1} = \operatorname{diag}(f_t)$, so when the network learns
+# $f_t \approx 1$ memory *and* gradient pass through many steps almost unchanged.
+#
+# PyTorch stores the four gates stacked in one matrix: `weight_ih` is
+# $[W_{ii}; W_{if}; W_{ig}; W_{io}]$ of shape $(4H, H_{in})$, `weight_hh` is $(4H, H)$, and
+# each bias is $(4H)$. One matrix product then gives all four gates at once.
+
+# %% [markdown]
+# ## 2. An LSTM cell in three small functions
+#
+# Batched: `x (N, H_in)`, `h (N, H)`, `c (N, H)`.
+
+# %%
+def gate_preactivations(x, h, W_ih, W_hh, b_ih, b_hh):
+    """All four gates before their nonlinearity: (N, 4H)."""
+    return x @ W_ih.T + b_ih + h @ W_hh.T + b_hh
+
+
+def split_gates(z):
+    """(N, 4H) -> i, f, g, o, each (N, H), after sigmoid / tanh."""
+    i, f, g, o = z.chunk(4, dim=1)
+    return torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+
+
+def update_state(i, f, g, o, c):
+    """New (h, c) from the gates and the old cell state."""
+    c = f * c + i * g
+    h = o * torch.tanh(c)
+    return h, c
+
+
+def lstm_cell(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    """One LSTM step: returns (h', c')."""
+    i, f, g, o = split_gates(gate_preactivations(x, h, W_ih, W_hh, b_ih, b_hh))
+    return update_state(i, f, g, o, c)
+
+
+# %% [markdown]
+# ### A check by hand
+#
+# With every weight and bias zero, every pre-activation is 0, so $i = f = o = \sigma(0) = 0.5$
+# and $g = \tanh 0 = 0$. Starting from $c_0 = 1$: $c_1 = 0.5 \cdot 1 + 0.5 \cdot 0 = 0.5$ and
+# $h_1 = 0.5 \tanh(0.5) \approx 0.2311$. One hidden unit, one input:
+
+# %%
+zeros_W, zeros_b = torch.zeros(4, 1), torch.zeros(4)  # (4H, H_in) with H = H_in = 1
+h1, c1 = lstm_cell(torch.tensor([[3.0]]), torch.zeros(1, 1), torch.ones(1, 1), zeros_W, zeros_W, zeros_b, zeros_b)
+print(f"h1 = {h1.item():.4f}, c1 = {c1.item():.4f}")
+assert math.isclose(c1.item(), 0.5) and math.isclose(h1.item(), 0.5 * math.tanh(0.5), rel_tol=1e-6)
+
+# %% [markdown]
+# The input $x = 3$ did not matter: with zero weights the gates cannot see it, and the cell
+# simply halves its memory. A forget gate at 0.5 forgets half per step; that is the LSTM at
+# PyTorch's initialisation, close to zero weights.
+
+# %% [markdown]
+# ### The same cell in `tslab.cells` and `torch.nn`
+#
+# Now random weights, a batch of 3, and the real thing. The parameter names are the same in
+# all three, so the weights can be read from one module's `state_dict`.
+
+# %%
+N, H_in, H = 3, 2, 4
+torch_cell = nn.LSTMCell(H_in, H)
+our_cell = tslab.cells.LSTMCell(H_in, H)
+our_cell.load_state_dict(torch_cell.state_dict())
+weights = [torch_cell.weight_ih, torch_cell.weight_hh, torch_cell.bias_ih, torch_cell.bias_hh]
+print({name: tuple(p.shape) for name, p in torch_cell.named_parameters()})
+
+x, h, c = torch.randn(N, H_in), torch.randn(N, H), torch.randn(N, H)
+mine = lstm_cell(x, h, c, *weights)
+for other in (our_cell(x, (h, c)), torch_cell(x, (h, c))):
+    assert torch.allclose(mine[0], other[0], atol=1e-6) and torch.allclose(mine[1], other[1], atol=1e-6)
+print("h' agrees:", mine[0][0].detach())
+
+# %% [markdown]
+# Our three functions, `tslab.cells.LSTMCell` and `nn.LSTMCell` give the same `(h', c')`.
+# A loop over time turns the cell into a layer; `nn.LSTM` with the same weights (named
+# `weight_ih_l0`, ... for layer 0) must give the same sequence of hidden states:
+
+# %%
+def lstm_layer(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    """x: (L, N, H_in) -> output (L, N, H), and the final (h, c)."""
+    outputs = []
+    for x_t in x:
+        h, c = lstm_cell(x_t, h, c, W_ih, W_hh, b_ih, b_hh)
+        outputs.append(h)
+    return torch.stack(outputs), (h, c)
+
+
+L = 6
+lstm = nn.LSTM(H_in, H)
+lstm.load_state_dict({f"{name}_l0": p for name, p in torch_cell.state_dict().items()})
+x_seq = torch.randn(L, N, H_in)
+h0, c0 = torch.zeros(1, N, H), torch.zeros(1, N, H)
+out_torch, (h_n, c_n) = lstm(x_seq, (h0, c0))
+out_mine, (h_mine, c_mine) = lstm_layer(x_seq, h0[0], c0[0], *weights)
+assert torch.allclose(out_torch, out_mine, atol=1e-6) and torch.allclose(c_n[0], c_mine, atol=1e-6)
+print("output:", tuple(out_torch.shape), "max difference:", f"{(out_torch - out_mine).abs().max():.1e}")
+
+# %% [markdown]
+# ## 3. `nn.LSTM`: two states in, two states out
+#
+# The layer takes and returns a **pair** `(h, c)`. Both have the shape the RNN's `h` had:
+# $(D \cdot \text{num\_layers}, N, H_{out})$, whatever `batch_first` says. `output` contains
+# the $h_t$ of the top layer only; the cell states never leave the layer except the last one,
+# in `c_n`.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+N, L, H_in, H = 4, 7, 3, 5
+x = torch.randn(N, L, H_in)  # batch first
+for kwargs in ({}, {"num_layers": 2}, {"num_layers": 2, "bidirectional": True}):
+    lstm = nn.LSTM(H_in, H, batch_first=True, **kwargs)
+    D_layers = (2 if kwargs.get("bidirectional") else 1) * kwargs.get("num_layers", 1)
+    h0 = c0 = torch.zeros(D_layers, N, H)  # (D * num_layers, N, H_out)
+    output, (h_n, c_n) = lstm(x, (h0, c0))
+    print(f"{str(kwargs):<41} output {tuple(output.shape)}, h_n {tuple(h_n.shape)}, c_n {tuple(c_n.shape)}")
+assert torch.equal(output[:, -1, :H], h_n[-2])  # top layer, forward direction, last step
+
+# %% [markdown]
+# `h_n` and `c_n` always have the same shape; only the bidirectional `output` doubles its width.
+# Passing just `h0` is an error: an LSTM's state is the pair.
+
+# %% [markdown]
+# ## 4. Four times the parameters of an RNN
+#
+# Each of the four gates has its own $W_{ih}$, $W_{hh}$, $b_{ih}$, $b_{hh}$, of exactly the sizes
+# a plain RNN uses for its single update. So a layer has
+# $4 \cdot H (H_{in} + H + 2)$ parameters, four times the RNN's $H(H_{in} + H + 2)$.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def count(module):
+    return sum(p.numel() for p in module.parameters())
+
+
+for kwargs in ({}, {"num_layers": 2, "bidirectional": True}):
+    n_rnn, n_lstm = count(nn.RNN(3, 16, **kwargs)), count(nn.LSTM(3, 16, **kwargs))
+    print(f"{str(kwargs):<41} RNN {n_rnn:>5}   LSTM {n_lstm:>5}   ratio {n_lstm / n_rnn:.0f}")
+    assert n_lstm == 4 * n_rnn
+assert count(nn.LSTM(3, 16)) == 4 * 16 * (3 + 16 + 2)
+print({name: tuple(p.shape) for name, p in nn.LSTM(3, 16).named_parameters()})
+
+# %% [markdown]
+# The ratio is exactly 4 for any configuration, and the shapes show where it comes from: the
+# leading $4H = 64$ rows are the four gates stacked. When you compare an RNN with an LSTM, keep
+# this in mind: at the same `hidden_size` the LSTM has four times the capacity.
+
+# %% [markdown]
+# ## 5. Inside a trained LSTM: what happens at a spike
+#
+# We train a small LSTM (8 units) to tell a normal sine from a sine with a spike
+# (`make_anomaly_dataset`, notebook 01), using only the **last** hidden state: to answer, the
+# LSTM has to notice the spike and *keep* that knowledge until the end of the sequence.
+#
+# One initialisation detail matters. PyTorch starts all biases near 0, so the forget gate
+# starts near $\sigma(0) = 0.5$: the cell halves its memory at every step (section 2). A common
+# remedy (Gers et al. 2000; Jozefowicz et al. 2015) is to add 1 to the forget-gate bias, so that
+# the cell *remembers by default* and training starts with a usable gradient path. We train
+# with and without it.
+
+# %%
+data = make_anomaly_dataset(n_samples=1200, seq_len=50, seed=0)
+X_all = torch.tensor(data.X).unsqueeze(-1)  # (N, L, 1)
+y_all = torch.tensor(data.y)
+X_train, y_train, X_test, y_test = X_all[:800], y_all[:800], X_all[800:], y_all[800:]
+
+
+class LSTMClassifier(nn.Module):
+    """nn.LSTM + linear head on the last hidden state: (N, L, 1) -> (N, 2) logits."""
+
+    def __init__(self, hidden_size: int = 8, forget_bias: float = 0.0):
+        super().__init__()
+        self.lstm = nn.LSTM(1, hidden_size, batch_first=True)
+        self.head = nn.Linear(hidden_size, 2)
+        with torch.no_grad():  # gate order i, f, g, o: the forget gate is rows H..2H
+            self.lstm.bias_ih_l0[hidden_size : 2 * hidden_size] += forget_bias
+
+    def forward(self, x):
+        output, _ = self.lstm(x)  # (N, L, H)
+        return self.head(output[:, -1])
+
+
+def train_classifier(model, X, y, epochs=20, batch_size=64, lr=1e-2, seed=0):
+    """A plain training loop: Adam, cross-entropy, shuffled mini-batches."""
+    torch.manual_seed(seed)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    for _ in range(epochs):
+        for idx in torch.randperm(len(X)).split(batch_size):
+            loss = nn.functional.cross_entropy(model(X[idx]), y[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    return model
+
+
+@torch.no_grad()
+def accuracy(model, X, y):
+    return (model(X).argmax(dim=1) == y).float().mean().item()
+
+
+models = {}
+for forget_bias in (0.0, 1.0):
+    torch.manual_seed(0)
+    models[forget_bias] = train_classifier(LSTMClassifier(forget_bias=forget_bias), X_train, y_train)
+    print(f"forget bias +{forget_bias:.0f}: test accuracy {accuracy(models[forget_bias], X_test, y_test):.3f}")
+model = models[1.0]
+assert accuracy(model, X_test, y_test) > 0.95
+
+# %% [markdown]
+# Same data, same seed, same number of steps: the only difference is the starting value of
+# the forget gate, and the model that starts by remembering learns the task within this budget.
+# We look inside that one. `tslab.cells.lstm_gate_trace` runs the first layer over one sequence
+# and records every gate at every step, each as $(L, H)$:
+
+# %%
+k = int(torch.nonzero(y_test == 1)[0])  # the first anomaly in the test set
+spike = int(data.spike_start[800 + k])
+trace = lstm_gate_trace(model.lstm, X_test[k])  # X_test[k]: (L, 1), one unbatched sequence
+print({key: tuple(value.shape) for key, value in trace.items()}, " spike starts at step", spike)
+assert torch.allclose(trace["h"], model.lstm(X_test[k])[0], atol=1e-6)
+
+# %%
+c_jump = (trace["c"][spike + 3] - trace["c"][spike - 1]).abs()  # change of each cell over the spike
+unit = int(c_jump.argmax())
+steps = torch.arange(len(X_test[k]))
+fig, axes = plt.subplots(4, 1, figsize=(9, 8), sharex=True)
+axes[0].plot(steps, X_test[k, :, 0], color="black")
+axes[0].set_ylabel("input x")
+for ax, key, label in zip(axes[1:], "ifc", ("input gate i", "forget gate f", "cell state c")):
+    ax.plot(steps, trace[key], color="lightgray", linewidth=1)
+    ax.plot(steps, trace[key][:, unit], color="tab:red", linewidth=2, label=f"unit {unit}")
+    ax.set_ylabel(label)
+for ax in axes:
+    ax.axvspan(spike - 0.5, spike + 2.5, color="tab:orange", alpha=0.2)
+axes[1].legend(loc="upper left", fontsize=9)
+axes[-1].set_xlabel("time step (spike shaded)")
+fig.suptitle("Gates of a trained LSTM on one anomaly (all 8 units gray, the most changed in red)")
+plt.show()
+
+# %%
+before, after, during = slice(0, spike), slice(spike + 3, None), slice(spike, spike + 3)
+c_unit, f_unit = trace["c"][:, unit], trace["f"][:, unit]
+print(f"unit {unit}: cell state before the spike in [{c_unit[before].min():.2f}, {c_unit[before].max():.2f}], "
+      f"after it in [{c_unit[after].min():.2f}, {c_unit[after].max():.2f}]")
+print(f"unit {unit}: forget gate lowest during the spike {f_unit[during].min():.2f}, "
+      f"mean after it {f_unit[after].mean():.2f}")
+no_overlap = c_unit[before].max() < c_unit[after].min() or c_unit[before].min() > c_unit[after].max()
+assert no_overlap and f_unit[during].min() < f_unit[after].mean()
+
+# %% [markdown]
+# Read the plot from the top. At the spike the highlighted unit's forget gate dips (it lets go
+# of what its cell held) while its input gate rises (it writes); the cell state jumps to a new
+# range that does not overlap the old one (the first printed line). After the spike the forget
+# gate is back near 1 and the cell never returns: the level of this one number *is* the memory
+# "there was a spike", carried to the last step where the head reads it. That is the LSTM's
+# answer to the problem of notebook 02: write once, then let the forget gate carry the value
+# (and the gradient) across the remaining steps.
+
+# %% [markdown]
+# ## Explore: hidden size and depth
+#
+# *Placeholder: an interactive explorer (sliders for `hidden_size` and `num_layers` with the
+# resulting shapes, parameter count and gate traces) will be added here with `tslab.widgets`.*
+
+# %% [markdown]
+# ## Summary
+#
+# - An LSTM computes four gates i, f, g, o from $x_t$ and $h_{t-1}$ with one stacked matrix
+#   product, then $c_t = f \odot c_{t-1} + i \odot g$ and $h_t = o \odot \tanh(c_t)$.
+# - Our three-function cell equals `tslab.cells.LSTMCell`, `nn.LSTMCell` and, looped, `nn.LSTM`.
+# - The state is a pair: `(h0, c0)` in, `(h_n, c_n)` out, each $(D \cdot \text{num\_layers}, N, H_{out})$.
+# - Four gates, four times the parameters of an RNN of the same `hidden_size`.
+# - A forget-gate bias of +1 made the LSTM learn the spike task in our budget; inside it, one
+#   unit writes at the spike and holds the value to the end.
+#
+# ## Exercises
+#
+# 1. **Count.** How many parameters has `nn.LSTM(input_size=2, hidden_size=10)`? By hand first.
+# 2. **Peephole-free forget.** Write `forget_only_step(f, c)` that returns the cell state after
+#    one step with the input gate closed ($i = 0$). What does it do after $k$ steps with a
+#    constant $f$?
+# 3. **Closed output gate.** If $o_t = 0$ at every step, what does the layer output, and does the
+#    cell state still change? Try it by setting the output-gate bias to -100.
+# 4. **Without the trick.** Plot the gate trace of `models[0.0]`, the model trained without the
+#    forget bias. Does any unit hold the spike?
+
+# %%
+n_lstm_params = None  # exercise 1
+check_value("n_lstm_params", n_lstm_params, count(nn.LSTM(2, 10)),
+            hint="Four gates, each with W_ih (10, 2), W_hh (10, 10) and two biases of 10.")
+
+forget_only_step = None  # exercise 2: def forget_only_step(f, c): ...
+check_function("forget_only_step", forget_only_step, lambda f, c: f * c,
+               [(torch.rand(3, 4), torch.randn(3, 4)), (torch.ones(2), torch.randn(2))])
+
+# %% [markdown]
+# <details><summary>Solutions</summary>
+#
+# 1. $4 \cdot 10 \cdot (2 + 10 + 2) = 560$: `n_lstm_params = 560`.
+# 2. `def forget_only_step(f, c): return f * c` (with $i = 0$ the candidate is not written).
+#    After $k$ steps the cell is $f^k c$: with $f = 0.5$ it halves each step, with $f = 0.99$
+#    it keeps 90 % after 10 steps.
+# 3. The output $h_t = o_t \odot \tanh(c_t)$ is all zeros, so nothing flows to the next layer or
+#    the head, and $h_{t-1} = 0$ feeds the gates. The cell state still changes through $i$, $f$
+#    and $g$ computed from $x_t$ alone.
+# 4. `lstm_gate_trace(models[0.0].lstm, X_test[k])`: compare the cell states after the spike.
+#
+# </details>
