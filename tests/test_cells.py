@@ -345,9 +345,18 @@ def test_bad_constructor_argument_raises_naming_it(cls, kwargs, error, match) ->
         ((5, 3, 7), None, r"input.size\(-1\) must be equal to input_size=3, got 7"),
         ((5, 3, 2, H_IN), None, r"expected input to be 2-D \(L, H_in\) or 3-D \(L, N, H_in\), got 4-D"),
         ((H_IN,), None, "got 1-D"),
-        ((5, 3, H_IN), (1, 2, H), r"\(D\*num_layers, N, H_out\) for input of shape \(5, 3, 3\) must have shape \(1, 3, 4\), got \(1, 2, 4\)"),
+        (
+            (5, 3, H_IN),
+            (1, 2, H),
+            r"\(D\*num_layers, N, H_out\) for input of shape \(5, 3, 3\) must have shape \(1, 3, 4\), "
+            r"got \(1, 2, 4\)",
+        ),
         ((5, 3, H_IN), (2, 3, H), r"must have shape \(1, 3, 4\), got \(2, 3, 4\)"),
-        ((5, H_IN), (1, 1, H), r"for unbatched 2-D input, .* should be 2-D \(D\*num_layers, H_out\) = \(1, 4\), got 3-D"),
+        (
+            (5, H_IN),
+            (1, 1, H),
+            r"for unbatched 2-D input, .* should be 2-D \(D\*num_layers, H_out\) = \(1, 4\), got 3-D",
+        ),
         ((5, 3, H_IN), (1, H), r"for batched 3-D input, .* should be 3-D"),
     ],
 )
@@ -378,7 +387,8 @@ def test_lstm_hx_must_be_a_pair() -> None:
 
 def test_layer_input_dtype_mismatch_is_explained() -> None:
     _, ours = make_layers("gru")
-    with pytest.raises(ValueError, match=r"input dtype \(torch.float32\) does not match weight dtype \(torch.float64\)"):
+    match = r"input dtype \(torch.float32\) does not match weight dtype \(torch.float64\)"
+    with pytest.raises(ValueError, match=match):
         ours(torch.randn(5, 3, H_IN))
 
 
@@ -407,3 +417,9 @@ def test_cell_bad_input_raises_value_error_naming_it(kind, x_shape, hx_shape, ma
         hx = (hx, hx) if kind == "lstm" else hx
     with pytest.raises(ValueError, match=match):
         ours(x, hx)
+
+
+def test_cell_input_dtype_mismatch_is_explained() -> None:
+    _, ours = make_cells("lstm")
+    with pytest.raises(ValueError, match=r"LSTMCell: input dtype \(torch.float32\) does not match"):
+        ours(torch.randn(2, H_IN))

@@ -158,7 +158,9 @@ def _as_state(hx: Tensor | tuple[Tensor, ...] | None, n_states: int, owner: str)
             raise TypeError(f"{owner}: hx must be a Tensor or None, got {type(hx).__name__}")
         return (hx,)
     if not (isinstance(hx, (tuple, list)) and len(hx) == 2 and all(isinstance(t, Tensor) for t in hx)):
-        raise TypeError(f"{owner}: hx must be a tuple (h_0, c_0) of two Tensors or None, got {type(hx).__name__}")
+        raise TypeError(
+            f"{owner}: hx must be a tuple (h_0, c_0) of two Tensors or None, got {type(hx).__name__}"
+        )
     return tuple(hx)
 
 
@@ -216,8 +218,10 @@ class _CellBase(nn.Module):
             s += f", nonlinearity={self.nonlinearity}"
         return s
 
-    def _prepare(self, input: Tensor, hx: Tensor | tuple[Tensor, ...] | None) -> tuple[Tensor, State, bool]:
-        """Check shapes; return ``x (N, H_in)``, the state tuple (each ``(N, H)``) and whether unbatched."""
+    def _prepare(
+        self, input: Tensor, hx: Tensor | tuple[Tensor, ...] | None
+    ) -> tuple[Tensor, State, bool]:
+        """Check shapes; return ``x (N, H_in)``, the state tuple (each ``(N, H)``), and unbatched."""
         owner = type(self).__name__
         if input.dim() not in (1, 2):
             raise ValueError(
@@ -230,7 +234,9 @@ class _CellBase(nn.Module):
                 f"got {input.shape[-1]} (input shape {tuple(input.shape)})"
             )
         if input.dtype != self.weight_ih.dtype:
-            raise ValueError(f"{owner}: input dtype {input.dtype} does not match weight dtype {self.weight_ih.dtype}")
+            raise ValueError(
+                f"{owner}: input dtype ({input.dtype}) does not match weight dtype ({self.weight_ih.dtype})"
+            )
         unbatched = input.dim() == 1
         x = input.unsqueeze(0) if unbatched else input  # (N, H_in)
         states = _as_state(hx, self.n_states, owner)
@@ -373,7 +379,16 @@ class _RecurrentBase(nn.Module):
         self.reset_parameters()
 
     @staticmethod
-    def _check_args(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional) -> None:
+    def _check_args(
+        input_size: int,
+        hidden_size: int,
+        num_layers: int,
+        bias: bool,
+        batch_first: bool,
+        dropout: float,
+        bidirectional: bool,
+    ) -> None:
+        """Raise like ``torch.nn`` for a bad constructor argument, naming it."""
         if not isinstance(dropout, numbers.Number) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
             raise ValueError(
                 "dropout should be a number in range [0, 1] representing the probability of "
@@ -395,6 +410,7 @@ class _RecurrentBase(nn.Module):
 
     @staticmethod
     def _param_names(layer: int, direction: int) -> tuple[str, str, str, str]:
+        """PyTorch's names, e.g. ``weight_ih_l1_reverse``, for one layer and direction."""
         suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
         return tuple(name + suffix for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
 
@@ -406,14 +422,17 @@ class _RecurrentBase(nn.Module):
         s = f"{self.input_size}, {self.hidden_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
-        for name, default in (("bias", True), ("batch_first", False), ("dropout", 0.0), ("bidirectional", False)):
+        defaults = {"bias": True, "batch_first": False, "dropout": 0.0, "bidirectional": False}
+        for name, default in defaults.items():
             if getattr(self, name) != default:
                 s += f", {name}={getattr(self, name)}"
         return s
 
     # -- forward --------------------------------------------------------------------------
 
-    def forward(self, input: Tensor, hx: Tensor | tuple[Tensor, Tensor] | None = None):
+    def forward(
+        self, input: Tensor, hx: Tensor | tuple[Tensor, Tensor] | None = None
+    ) -> tuple[Tensor, Tensor | tuple[Tensor, Tensor]]:
         """Run all layers over the whole sequence.
 
         Args:
@@ -448,11 +467,13 @@ class _RecurrentBase(nn.Module):
             h_n = tuple(s.squeeze(1) for s in h_n)
         return x, self._format_state(h_n)
 
-    def _format_state(self, h_n: State):
+    def _format_state(self, h_n: State) -> Tensor | tuple[Tensor, Tensor]:
         return h_n[0]  # RNN and GRU return a tensor; LSTM overrides to return (h_n, c_n)
 
-    def _run_direction(self, x: Tensor, state: State, layer: int, direction: int) -> tuple[Tensor, State]:
-        """One layer in one direction over the sequence ``x (L, N, H_in)``; returns ``(L, N, H)`` and the final state."""
+    def _run_direction(
+        self, x: Tensor, state: State, layer: int, direction: int
+    ) -> tuple[Tensor, State]:
+        """One layer, one direction over ``x (L, N, H_in)``: returns ``(L, N, H)`` and the final state."""
         w_ih, w_hh, b_ih, b_hh = (getattr(self, n, None) for n in self._param_names(layer, direction))
         if self.fold_b_hh and b_hh is not None:
             b_ih = b_ih + b_hh  # both biases are constant over time: add them once
@@ -470,17 +491,21 @@ class _RecurrentBase(nn.Module):
         return torch.stack(outputs), state
 
     def _step(self, x_proj: Tensor, state: State, w_hh_T: Tensor, b_hh: Tensor | None) -> State:
+        """One time step: ``x_proj (N, G*H)`` and the state tuple -> the new state tuple."""
         raise NotImplementedError
 
-    def _prepare(self, input: Tensor, hx) -> tuple[Tensor, State, bool]:
-        """Check shapes; return ``x (L, N, H_in)``, the state tuple (each ``(D*num_layers, N, H)``), unbatched."""
+    def _prepare(
+        self, input: Tensor, hx: Tensor | tuple[Tensor, ...] | None
+    ) -> tuple[Tensor, State, bool]:
+        """Check shapes; return ``x (L, N, H_in)``, the states (each ``(D*num_layers, N, H)``), unbatched."""
         owner = type(self).__name__
         if not isinstance(input, Tensor):
             raise TypeError(f"{owner}: input must be a Tensor, got {type(input).__name__}")
         if input.dim() not in (2, 3):
+            batched = "(N, L, H_in)" if self.batch_first else "(L, N, H_in)"
             raise ValueError(
-                f"{owner}: expected input to be 2-D (L, H_in) or 3-D "
-                f"({'N, L' if self.batch_first else 'L, N'}, H_in), got {input.dim()}-D with shape {tuple(input.shape)}"
+                f"{owner}: expected input to be 2-D (L, H_in) or 3-D {batched}, "
+                f"got {input.dim()}-D with shape {tuple(input.shape)}"
             )
         if input.shape[-1] != self.input_size:
             raise ValueError(
@@ -516,7 +541,8 @@ class _RecurrentBase(nn.Module):
                     f"{owner}: for {kind} input, {name} should be {len(expected)}-D {shape_text} = "
                     f"{expected}, got {s.dim()}-D with shape {tuple(s.shape)}"
                 )
-            _check_shape(s, expected, f"{owner}: {name} {shape_text} for input of shape {tuple(input.shape)}")
+            what = f"{owner}: {name} {shape_text} for input of shape {tuple(input.shape)}"
+            _check_shape(s, expected, what)
         if unbatched:
             states = tuple(s.unsqueeze(1) for s in states)
         return x, states, unbatched
@@ -552,7 +578,9 @@ class RNN(_RecurrentBase):
     ) -> None:
         _check_nonlinearity(nonlinearity)
         self.nonlinearity = nonlinearity
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype)
+        super().__init__(
+            input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype
+        )
 
     def _step(self, x_proj: Tensor, state: State, w_hh_T: Tensor, b_hh: Tensor | None) -> State:
         return (rnn_step(x_proj, state[0], w_hh_T, self.nonlinearity),)
@@ -581,9 +609,13 @@ class LSTM(_RecurrentBase):
         dtype: torch.dtype | None = None,
     ) -> None:
         if proj_size != 0:
-            raise ValueError(f"proj_size is not supported by tslab.cells.LSTM (expected 0, got {proj_size}); "
-                             "use torch.nn.LSTM for projections")
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype)
+            raise ValueError(
+                f"proj_size is not supported by tslab.cells.LSTM (expected 0, got {proj_size}); "
+                "use torch.nn.LSTM for projections"
+            )
+        super().__init__(
+            input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype
+        )
 
     def _step(self, x_proj: Tensor, state: State, w_hh_T: Tensor, b_hh: Tensor | None) -> State:
         return lstm_step(x_proj, state[0], state[1], w_hh_T)
@@ -613,7 +645,9 @@ class GRU(_RecurrentBase):
         device: torch.device | str | None = None,
         dtype: torch.dtype | None = None,
     ) -> None:
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype)
+        super().__init__(
+            input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype
+        )
 
     def _step(self, x_proj: Tensor, state: State, w_hh_T: Tensor, b_hh: Tensor | None) -> State:
         return (gru_step(x_proj, state[0], w_hh_T, b_hh),)
@@ -647,14 +681,17 @@ def lstm_gate_trace(lstm: nn.Module, x: Tensor) -> dict[str, Tensor]:
         w_ih, w_hh, b_ih, b_hh = lstm.weight_ih, lstm.weight_hh, lstm.bias_ih, lstm.bias_hh
     else:
         raise TypeError(
-            f"lstm must be torch.nn.LSTM, torch.nn.LSTMCell, tslab.cells.LSTM or tslab.cells.LSTMCell, got {type(lstm).__name__}"
+            "lstm must be torch.nn.LSTM, torch.nn.LSTMCell, tslab.cells.LSTM or tslab.cells.LSTMCell, "
+            f"got {type(lstm).__name__}"
         )
     input_size, hidden_size = w_ih.shape[1], w_hh.shape[1]
     if x.dim() == 1 and input_size == 1:
         x = x.unsqueeze(-1)  # (L,) -> (L, 1)
     if x.dim() != 2 or x.shape[1] != input_size:
-        raise ValueError(f"x must be one unbatched sequence of shape (L, H_in={input_size}), got {tuple(x.shape)}")
-    x = x.to(w_ih.dtype)
+        raise ValueError(
+            f"x must be one unbatched sequence of shape (L, H_in={input_size}), got {tuple(x.shape)}"
+        )
+    x = x.to(device=w_ih.device, dtype=w_ih.dtype)  # follow the model
     x_proj = F.linear(x, w_ih, b_ih)  # (L, 4*H)
     if b_hh is not None:
         x_proj = x_proj + b_hh
