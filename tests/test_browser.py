@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "05_training.ipynb"
+NOTEBOOK = ROOT / "notebooks" / "03_lstm.ipynb"
 REQUIRED = os.environ.get("TSLAB_REQUIRE_BROWSER") == "1"
 CHROMIUM_ARGS = [
     "--no-sandbox",
