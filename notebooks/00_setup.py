@@ -105,10 +105,10 @@ assert next(model.parameters()).device.type == device.type
 
 # %%
 def tiny_run(seed: int) -> torch.Tensor:
-    """Initialise a small RNN and run it on random input: every number here is 'random'."""
+    """Initialise a small RNN on `device` and run it on random input: every number is 'random'."""
     seed_everything(seed)
-    rnn = torch.nn.RNN(input_size=1, hidden_size=4, batch_first=True)
-    x = torch.randn(2, 5, 1)  # (N, L, H_in)
+    rnn = torch.nn.RNN(input_size=1, hidden_size=4, batch_first=True).to(device)
+    x = torch.randn(2, 5, 1, device=device)  # (N, L, H_in), made directly on the device
     output, h_n = rnn(x)
     return h_n
 
@@ -143,7 +143,8 @@ print("CUBLAS_WORKSPACE_CONFIG:", os.environ.get("CUBLAS_WORKSPACE_CONFIG"))
 # The setup cell then prints `Running on: cuda`. Nothing else changes: the same code runs on
 # both. Do the small models of this course get faster on a GPU? Often not much: a recurrent
 # network processes one time step after the other, and with a few thousand parameters the GPU
-# waits on Python more than it computes. Notebook 05 lets you measure it.
+# waits on Python more than it computes. Try it: run notebook 05 on both runtimes and compare
+# the training times it prints.
 
 # %% [markdown]
 # ## Summary
@@ -167,14 +168,16 @@ print("CUBLAS_WORKSPACE_CONFIG:", os.environ.get("CUBLAS_WORKSPACE_CONFIG"))
 from tslab.exercises import check_value
 
 my_device = None  # exercise 1: your answer here, e.g. "cpu"
-check_value("my_device", my_device, device.type, hint="Look at the 'device' line of the report.")
+_ = check_value("my_device", my_device, tiny_run(0).device.type, hint="Look at the 'device' line of the report.")
 
 # %% [markdown]
 # <details><summary>Solutions</summary>
 #
-# 1. `my_device = device.type` — on a laptop usually `"cpu"`.
+# 1. `my_device = device.type` (`tiny_run` builds its RNN on `device`): on a laptop usually `"cpu"`,
+#    on a Colab GPU runtime `"cuda"`.
 # 2. The two `tiny_run(7)` calls agree exactly (`torch.equal` is `True`); `tiny_run(8)` differs.
-# 3. `device` becomes `cpu` and `device name` shows the processor; every number in the course
-#    stays the same on that machine.
+# 3. `device` becomes `cpu` and `device name` shows the processor. On a machine without a GPU
+#    nothing else changes. On a GPU machine the numbers change in their last digits (CPU and GPU
+#    use different kernels), but they still repeat from run to run on the CPU.
 #
 # </details>

@@ -35,7 +35,6 @@ if "google.colab" in sys.modules:
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from sklearn.linear_model import Ridge
 from sklearn.neighbors import KNeighborsRegressor
 
 from tslab.data import (
@@ -172,8 +171,10 @@ fig, ax = plot_windows(trend.series[:80], input_len=20, horizon=3, starts=(0, 25
 # ## 4. Split in time order, then window
 #
 # A forecast is judged on the future. So the test part must come **after** everything the
-# model learned from, and we split the *series* before cutting windows: otherwise windows near
-# a boundary would contain steps from both sides.
+# model learned from, and we split the *series* before cutting windows, so that no training
+# window has a target inside the validation or test part. (Later notebooks let the first
+# validation and test windows *read* the last steps before their part as inputs: at forecast
+# time the past is known. What must never cross a boundary backwards is a target.)
 
 # %%
 train, val, test = chronological_split(trend.series, train_frac=0.7, val_frac=0.15)
@@ -197,16 +198,20 @@ fig, ax = plot_split(train, val, test)
 for kind in ("standard", "minmax"):
     scaler = Scaler(kind).fit(train)
     tr, te = scaler.transform(train), scaler.transform(test)
-    print(f"{kind:>8}: train in [{tr.min():+.2f}, {tr.max():+.2f}]   test in [{te.min():+.2f}, {te.max():+.2f}]")
+    above = np.mean(te > tr.max())
+    print(f"{kind:>8}: train in [{tr.min():+.2f}, {tr.max():+.2f}]   test in [{te.min():+.2f}, {te.max():+.2f}]"
+          f"   ({above:.0%} of test above the training maximum)")
 back = scaler.inverse_transform(scaler.transform(test))
 assert np.allclose(back, test, atol=1e-4)
 
 # %% [markdown]
-# Both scalers put the training part in a tidy range, and the test part *outside* it: the trend
-# has moved on. With MinMax the test values exceed 1, with Standard they exceed the training
-# z-scores. That is not a bug: it is the honest picture of forecasting a trending series, and a
-# model with saturating outputs (tanh) will struggle there. Notebook 07 handles it by
-# differencing. The round trip `inverse_transform(transform(x))` gives back the original values.
+# Both scalers put the training part in a tidy range, and most of the test part *above* it:
+# the trend has moved on. With MinMax most test values exceed 1. That is not a bug: it is the
+# honest picture of forecasting a trending series, and a network whose hidden state is bounded
+# by tanh struggles to produce values it never saw. Notebooks 05 to 07 handle it by predicting
+# the *change* from the last value of each window, and notebook 07 also removes a trend fitted
+# on the training part. The round trip `inverse_transform(transform(x))` gives back the
+# original values.
 #
 # ## 6. Real series, offline
 #
@@ -286,22 +291,28 @@ assert leaky < honest
 # most similar training window) then "predicts" by copying its neighbour.
 
 # %%
-X_all, Y_all = make_windows(trend.series, input_len=20)
-X_flat, y_flat = X_all[:, :, 0], Y_all[:, 0]
+X_all, Y_all = make_windows(trend.series, input_len=20)  # (N, 20, 1), (N, 1)
+X_flat, y_flat = X_all[:, :, 0], Y_all[:, 0]  # k-NN wants (N, features)
 n_train = int(0.8 * len(X_flat))
-rng = np.random.default_rng(0)
-order = rng.permutation(len(X_flat))
 
-knn = KNeighborsRegressor(n_neighbors=3)
-shuffled_mse = np.mean((knn.fit(X_flat[order[:n_train]], y_flat[order[:n_train]]).predict(X_flat[order[n_train:]]) - y_flat[order[n_train:]]) ** 2)
-chrono_mse = np.mean((knn.fit(X_flat[:n_train], y_flat[:n_train]).predict(X_flat[n_train:]) - y_flat[n_train:]) ** 2)
+
+def knn_mse(train_idx: np.ndarray, test_idx: np.ndarray) -> float:
+    knn = KNeighborsRegressor(n_neighbors=3).fit(X_flat[train_idx], y_flat[train_idx])
+    return float(np.mean((knn.predict(X_flat[test_idx]) - y_flat[test_idx]) ** 2))
+
+
+order = np.random.default_rng(0).permutation(len(X_flat))
+shuffled_mse = knn_mse(order[:n_train], order[n_train:])
+# in time order: the first 80 % of windows for training; every training target lies before
+# every test target
+chrono_mse = knn_mse(np.arange(n_train), np.arange(n_train, len(X_flat)))
 print(f"noise floor:          {trend.noise_var:.3f}")
-print(f"shuffled split:       MSE {shuffled_mse:.3f}")
-print(f"chronological split:  MSE {chrono_mse:.3f}")
+print(f"shuffled split:       MSE {shuffled_mse:.3f}  ({shuffled_mse / trend.noise_var:.1f}x the floor)")
+print(f"chronological split:  MSE {chrono_mse:.3f}  ({chrono_mse / trend.noise_var:.0f}x the floor)")
 assert shuffled_mse < chrono_mse
 
 # %% [markdown]
-# With the shuffled split the model seems close to the noise floor; with an honest split in
+# With the shuffled split the model seems within a small factor of the noise floor; with an honest split in
 # time order it fails badly, because the rising trend takes the test part to values no
 # training window has. The shuffled number answers "can you interpolate between days you have
 # seen?", not "can you forecast?".
@@ -327,6 +338,7 @@ class TinyGRU(torch.nn.Module):
         return self.head(out[:, -1])
 
 
+# %%
 def train_tiny(X: torch.Tensor, y: torch.Tensor, steps: int = 150) -> TinyGRU:
     """Full-batch Adam for a few steps; seeded so both variants start alike."""
     seed_everything(0)
@@ -340,6 +352,7 @@ def train_tiny(X: torch.Tensor, y: torch.Tensor, steps: int = 150) -> TinyGRU:
     return model
 
 
+# %%
 Xs, ys = torch.from_numpy(X_sine), torch.from_numpy(y_sine)
 X_new, y_new = (torch.from_numpy(a) for a in make_sine_windows(n_series=200, seq_len=40, seed=1))  # unseen sines
 right = train_tiny(Xs, ys)  # (N, 40, 1): 40 steps of 1 feature
@@ -393,19 +406,21 @@ except RuntimeError as err:
 from tslab.exercises import check_shape, check_value
 
 n_windows = None  # exercise 1
-check_value("n_windows", n_windows, len(make_windows(np.zeros(100), 24, horizon=6, stride=2)[0]),
+_ = check_value("n_windows", n_windows, len(make_windows(np.zeros(100), 24, horizon=6, stride=2)[0]),
             hint="Window starts run 0, 2, 4, ... while start + 24 + 6 <= 100.")
 
 batch_shape = None  # exercise 2: a tuple like (N, L, F)
-check_shape("batch_shape", batch_shape, (32, 24, 12), hint="batch_first=True means (batch, time, features).")
+_ = check_shape("batch_shape", batch_shape, (32, 24, 12), hint="batch_first=True means (batch, time, features).")
 
 # %% [markdown]
 # <details><summary>Solutions</summary>
 #
 # 1. Starts $0, 2, \dots, 70$ (the last start $s$ needs $s + 24 + 6 \le 100$): **36** windows.
 # 2. `(32, 24, 12)`: 32 windows, 24 steps, 12 features per step.
-# 3. A MinMax scaler fit on the test part maps the test range to [0, 1], so predicting 0.5
-#    predicts the middle of the *test* range: again a number taken from the future, and again
-#    the leaky MSE is far lower than the honest one.
+# 3. Replace `Scaler("standard")` by `Scaler("minmax")` and `np.zeros_like(test)` by
+#    `np.full_like(test, 0.5)` in `mse_of_predicting_scaled_zero`. The *leaky* number is the one
+#    that stays small: a MinMax scaler fit on the test part maps the test range to [0, 1], so
+#    0.5 is the middle of the *test* range, a number taken from the future. The honest number
+#    (0.5 = the middle of the training range) stays large, because the trend has moved on.
 #
 # </details>
