@@ -613,16 +613,16 @@ grid
 # %%
 output_shape = None  # exercise 1, e.g. (16, 30, 8)
 h_n_shape = None
-check_shape("output_shape", output_shape, (16, 30, 16))
-check_shape("h_n_shape", h_n_shape, (4, 16, 8))
+_ = check_shape("output_shape", output_shape, (16, 30, 16))
+_ = check_shape("h_n_shape", h_n_shape, (4, 16, 8))
 
 n_params = None  # exercise 2
-check_value("n_params", n_params, sum(p.numel() for p in nn.RNN(3, 10, num_layers=2).parameters()),
+_ = check_value("n_params", n_params, sum(p.numel() for p in nn.RNN(3, 10, num_layers=2).parameters()),
             hint="Layer 2 reads the 10 hidden features of layer 1, not the 3 inputs.")
 
 batched_rnn_step = None  # exercise 3: def batched_rnn_step(x_t, h, W_ih, W_hh, b_ih, b_hh): ...
 cases = [(torch.randn(4, 3), torch.randn(4, 5), torch.randn(5, 3), torch.randn(5, 5), torch.randn(5), torch.randn(5))]
-check_function("batched_rnn_step", batched_rnn_step,
+_ = check_function("batched_rnn_step", batched_rnn_step,
                lambda x_t, h, W_ih, W_hh, b_ih, b_hh: torch.tanh(x_t @ W_ih.T + b_ih + h @ W_hh.T + b_hh), cases)
 
 # %% [markdown]

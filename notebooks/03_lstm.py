@@ -404,11 +404,11 @@ grid
 
 # %%
 n_lstm_params = None  # exercise 1
-check_value("n_lstm_params", n_lstm_params, count(nn.LSTM(2, 10)),
+_ = check_value("n_lstm_params", n_lstm_params, count(nn.LSTM(2, 10)),
             hint="Four gates, each with W_ih (10, 2), W_hh (10, 10) and two biases of 10.")
 
 forget_only_step = None  # exercise 2: def forget_only_step(f, c): ...
-check_function("forget_only_step", forget_only_step, lambda f, c: f * c,
+_ = check_function("forget_only_step", forget_only_step, lambda f, c: f * c,
                [(torch.rand(3, 4), torch.randn(3, 4)), (torch.ones(2), torch.randn(2))])
 
 # %% [markdown]

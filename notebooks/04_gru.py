@@ -379,7 +379,7 @@ grid
 
 # %%
 n_gru_params = None  # exercise 1
-check_value("n_gru_params", n_gru_params, count(nn.GRU(2, 10)),
+_ = check_value("n_gru_params", n_gru_params, count(nn.GRU(2, 10)),
             hint="Three blocks r, z, n, each with W_ih (10, 2), W_hh (10, 10) and two biases of 10.")
 
 
@@ -389,7 +389,7 @@ def reference_no_reset(x, h, W_ih, W_hh, b_ih, b_hh):
 
 
 gru_cell_no_reset = None  # exercise 2: def gru_cell_no_reset(x, h, W_ih, W_hh, b_ih, b_hh): ...
-check_function("gru_cell_no_reset", gru_cell_no_reset, reference_no_reset,
+_ = check_function("gru_cell_no_reset", gru_cell_no_reset, reference_no_reset,
                [(torch.randn(3, 2), torch.randn(3, 4), torch.randn(12, 2), torch.randn(12, 4),
                  torch.randn(12), torch.randn(12))])
 
