@@ -99,17 +99,69 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
+README_START = "<!-- benchmarks:start (written by python benchmarks/run.py --save --readme) -->"
+README_END = "<!-- benchmarks:end -->"
+
+
+def readme_section(result: dict) -> str:
+    """The README's benchmark tables, in Markdown, from one result of :func:`measure`."""
+    m = result["machine"]
+    out = [
+        README_START,
+        f"Measured by `python benchmarks/run.py --save --readme` on {m['processor']} "
+        f"({m['platform']}, torch {m['torch']}, {m['torch_threads']} torch threads); "
+        "raw numbers in `benchmarks/results/latest.json`.",
+        "",
+    ]
+    if "anomaly_accuracy" in result:
+        acc = result["anomaly_accuracy"]
+        out += ["| target | RNN | LSTM | GRU | goal |", "|---|---|---|---|---|",
+                "| anomaly test accuracy (notebook 05 defaults) | "
+                + " | ".join(f"{100 * acc[k]:.2f} %" for k in ("rnn", "lstm", "gru")) + " | ≥ 99.5 % |", ""]
+    if "noise_floor_ratio" in result:
+        out += [f"Synthetic forecasting: best recurrent model's test MSE / noise variance = "
+                f"**{result['noise_floor_ratio']:.3f}** (goal ≤ 1.05).", ""]
+    if "co2_mase" in result:
+        mase = result["co2_mase"]
+        out += ["| co2, last 24 months | " + " | ".join(mase) + " |", "|---" * (len(mase) + 1) + "|",
+                "| MASE | " + " | ".join(f"{v:.3f}" for v in mase.values()) + " |", ""]
+    if "cells_speed" in result:
+        out += ["| `tslab.cells` vs `torch.nn`, forward+backward, N=256 L=50 H=64, 1 thread | ours (ms) | torch (ms) | ratio |",
+                "|---|---|---|---|"]
+        out += [f"| {k.upper()} | {v['tslab_ms']:.1f} | {v['torch_ms']:.1f} | {v['ratio']:.2f} |"
+                for k, v in result["cells_speed"].items() if isinstance(v, dict)]
+        out.append("")
+    if "notebook_seconds" in result:
+        secs = result["notebook_seconds"]
+        out += ["| notebook | " + " | ".join(secs) + " |", "|---" * (len(secs) + 1) + "|",
+                "| seconds (fresh CPU kernel) | " + " | ".join(f"{v:.1f}" for v in secs.values()) + " |", ""]
+    out.append(README_END)
+    return "\n".join(out)
+
+
+def write_readme(result: dict, readme: Path = ROOT / "README.md") -> None:
+    text = readme.read_text()
+    if README_START not in text or README_END not in text:
+        raise SystemExit(f"README.md has no benchmark markers ({README_START!r} ... {README_END!r})")
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    readme.write_text(head + readme_section(result) + tail)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Measure the course's targets.")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument("--only", nargs="+", choices=PARTS, help="measure only these parts")
     parser.add_argument("--save", action="store_true", help="also write benchmarks/results/latest.json")
+    parser.add_argument("--readme", action="store_true", help="also rewrite README.md's benchmark section")
     args = parser.parse_args()
     result = measure(tuple(args.only) if args.only else PARTS)
     if args.save:
         out = HERE / "results" / "latest.json"
         out.parent.mkdir(exist_ok=True)
         out.write_text(json.dumps(result, indent=2) + "\n")
+    if args.readme:
+        write_readme(result)
     print(json.dumps(result, indent=2) if args.json else table(result))
     return 0
 
