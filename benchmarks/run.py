@@ -23,6 +23,7 @@ import argparse
 import importlib.util
 import json
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -145,7 +146,11 @@ def write_readme(result: dict, readme: Path = ROOT / "README.md") -> None:
         raise SystemExit(f"README.md has no benchmark markers ({README_START!r} ... {README_END!r})")
     head, rest = text.split(README_START, 1)
     _, tail = rest.split(README_END, 1)
-    readme.write_text(head + readme_section(result) + tail)
+    text = head + readme_section(result) + tail
+    # the course map's "CPU time" column
+    for stem, seconds in result.get("notebook_seconds", {}).items():
+        text = re.sub(rf"<!-- t:{stem} -->.*?<!-- /t -->", f"<!-- t:{stem} -->{seconds:.0f} s<!-- /t -->", text)
+    readme.write_text(text)
 
 
 def main() -> int:
