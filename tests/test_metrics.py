@@ -136,3 +136,35 @@ def test_classification_rejects_length_mismatch():
 def test_roc_auc_rejects_single_class():
     with pytest.raises(ValueError, match="y_true"):
         M.roc_auc([1, 1, 1], [0.2, 0.5, 0.9])
+
+
+# ----------------------------------------------------------------------------- learner mistakes
+def test_metrics_accept_tensors_that_track_gradients():
+    import torch
+
+    y = torch.tensor([1.0, 2.0, 3.0])
+    pred = (torch.tensor([1.0, 2.0, 4.0]) * torch.ones(3, requires_grad=True))
+    assert M.mae(y, pred) == pytest.approx(1 / 3)
+    labels = torch.tensor([0, 1, 1])
+    assert M.accuracy(labels, torch.tensor([0, 1, 0])) == pytest.approx(2 / 3)
+
+
+def test_probabilities_passed_as_labels_get_a_threshold_hint():
+    with pytest.raises(ValueError, match=r"y_pred must hold class labels.*threshold"):
+        M.accuracy([0, 1, 1], [0.2, 0.9, 0.6])
+
+
+def test_logits_passed_as_labels_get_an_argmax_hint():
+    with pytest.raises(ValueError, match="argmax"):
+        M.accuracy([0, 1], [[0.1, 0.9], [0.8, 0.2]])
+
+
+def test_precision_recall_f1_rejects_multiclass_and_absent_positive():
+    with pytest.raises(ValueError, match="binary"):
+        M.precision_recall_f1([0, 1, 2], [0, 1, 2])
+    with pytest.raises(ValueError, match="positive"):
+        M.precision_recall_f1([0, 1, 1], [0, 1, 0], positive=2)
+
+
+def test_roc_auc_takes_float_scores():
+    assert M.roc_auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) == pytest.approx(0.75)

@@ -34,8 +34,16 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 # input checks
 # ---------------------------------------------------------------------------------------------
+def _to_numpy(x: object) -> object:
+    """Tensors (even ones that track gradients, or live on a GPU) become NumPy arrays."""
+    if hasattr(x, "detach") and hasattr(x, "cpu"):  # a torch.Tensor, without importing torch
+        return x.detach().cpu().numpy()
+    return x
+
+
 def _as_float_array(x: ArrayLike, name: str) -> np.ndarray:
     """Return ``x`` as a float array, or raise naming ``name`` if it is empty or has NaN/inf."""
+    x = _to_numpy(x)
     try:
         arr = np.asarray(x, dtype=float)
     except (TypeError, ValueError) as err:
@@ -59,13 +67,21 @@ def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]
 
 def _labels(y: ArrayLike, name: str) -> np.ndarray:
     """Validate 1-D integer/boolean class labels."""
-    arr = np.asarray(y)
+    arr = np.asarray(_to_numpy(y))
     if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (N,), got shape {arr.shape}")
+        hint = " (for logits (N, C) take the class with .argmax(dim=1))" if arr.ndim == 2 else ""
+        raise ValueError(f"{name} must be 1-D class labels (N,), got shape {arr.shape}{hint}")
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty")
-    if arr.dtype.kind == "f" and np.isnan(arr).any():
-        raise ValueError(f"{name} must not contain NaN")
+    if arr.dtype.kind == "f":
+        if np.isnan(arr).any():
+            raise ValueError(f"{name} must not contain NaN")
+        if not np.all(arr == np.round(arr)):
+            raise ValueError(
+                f"{name} must hold class labels (whole numbers), got non-integer values such as "
+                f"{arr[arr != np.round(arr)][0]:.3g}: for probabilities, threshold them first, "
+                "e.g. (probs > 0.5).astype(int), or use roc_auc(y_true, scores)"
+            )
     return arr
 
 
@@ -105,6 +121,14 @@ def precision_recall_f1(
         positive: the label counted as positive.
     """
     t, p = _label_pair(y_true, y_pred)
+    classes = np.union1d(np.unique(t), np.unique(p))
+    if len(classes) > 2:
+        raise ValueError(
+            f"y_true and y_pred must hold binary labels for precision/recall/F1 of one class, got "
+            f"{len(classes)} classes {classes.tolist()[:6]}: use confusion_matrix for several classes"
+        )
+    if positive not in classes:
+        raise ValueError(f"positive must be one of the labels present {classes.tolist()}, got {positive!r}")
     prec, rec, f1, _ = skm.precision_recall_fscore_support(
         t, p, pos_label=positive, average="binary", zero_division=0
     )
@@ -137,7 +161,10 @@ def roc_auc(y_true: ArrayLike, scores: ArrayLike) -> float:
         y_true: binary labels, shape ``(N,)``; both classes must be present.
         scores: scores or probabilities of the positive class, shape ``(N,)``.
     """
-    t, s = _label_pair(y_true, scores, pred_name="scores")
+    t = _labels(y_true, "y_true")
+    s = _as_float_array(scores, "scores")
+    if s.shape != t.shape:
+        raise ValueError(f"scores must have the shape of y_true {t.shape} (one score per sample), got {s.shape}")
     if np.unique(t).size != 2:
         raise ValueError(
             f"y_true must contain both classes for ROC-AUC, got classes {np.unique(t).tolist()}"
