@@ -80,3 +80,15 @@ def test_importing_tslab_models_and_train_does_not_import_ipywidgets():
     code = "import tslab.models, tslab.train, tslab.widgets, sys; print('ipywidgets' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("kwargs, arg", [({"epochs": 0}, "epochs"), ({"seed": -1}, "seed"), ({"seed": None}, "seed")])
+def test_explore_once_rejects_bad_epochs_and_seed(kwargs, arg):
+    with pytest.raises(ValueError, match=arg):
+        explore_once("anomaly", "rnn", 4, 1, **kwargs)
+
+
+@pytest.mark.parametrize("hidden_sizes", [16, [], "16"])
+def test_static_grid_needs_a_list_of_sizes(hidden_sizes):
+    with pytest.raises(ValueError, match="hidden_sizes"):
+        static_grid("anomaly", hidden_sizes, [1])

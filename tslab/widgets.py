@@ -120,6 +120,10 @@ def explore_once(task: str, kind: str, hidden_size: int, num_layers: int, seed: 
         epochs: default 8 (anomaly) or 30 (forecast).
     """
     _check(task, kind, hidden_size, num_layers)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1):
+        raise ValueError(f"epochs must be a positive int or None (the task's default), got {epochs!r}")
     from tslab.models import count_parameters
 
     threads = torch.get_num_threads()
@@ -127,9 +131,9 @@ def explore_once(task: str, kind: str, hidden_size: int, num_layers: int, seed: 
     try:
         start = time.perf_counter()
         if task == "anomaly":
-            out = _anomaly(kind, hidden_size, num_layers, seed, epochs or 8)
+            out = _anomaly(kind, hidden_size, num_layers, seed, 8 if epochs is None else epochs)
         else:
-            out = _forecast(kind, hidden_size, num_layers, seed, epochs or 30)
+            out = _forecast(kind, hidden_size, num_layers, seed, 30 if epochs is None else epochs)
         seconds = time.perf_counter() - start
     finally:
         torch.set_num_threads(threads)
@@ -235,6 +239,9 @@ def static_grid(task: str, hidden_sizes: list[int], layer_counts: list[int], kin
     """
     import pandas as pd
 
+    for name, values in (("hidden_sizes", hidden_sizes), ("layer_counts", layer_counts)):
+        if isinstance(values, (int, str)) or not hasattr(values, "__iter__") or len(list(values)) == 0:
+            raise ValueError(f"{name} must be a non-empty list of ints, e.g. [4, 32], got {values!r}")
     rows = []
     for h in hidden_sizes:
         for n in layer_counts:
