@@ -103,3 +103,19 @@ def test_seasonal_naive_rejects_train_shorter_than_period():
 def test_linear_rejects_too_many_lags():
     with pytest.raises(ValueError, match="train"):
         B.forecast_linear(np.arange(5.0), 2, n_lags=5)
+
+
+@pytest.mark.parametrize(
+    "call, error, arg",
+    [
+        (lambda y: B.forecast_ets(y, 3, m=1), ValueError, "m must be >= 2"),
+        (lambda y: B.forecast_ets(y, 3, m="12"), TypeError, "m must be an int"),
+        (lambda y: B.forecast_sarima(y, 3, seasonal_order=(0, 1, 1, 12)), ValueError, "without the period"),
+        (lambda y: B.forecast_sarima(y, 3, order=None), ValueError, "order must be a tuple"),
+        (lambda y: B.forecast_sarima(y, 3, m=1), ValueError, "m must be >= 2"),
+    ],
+)
+def test_seasonal_models_reject_bad_period_and_orders(call, error, arg):
+    y = np.sin(np.arange(60) * 2 * np.pi / 12) + np.arange(60) * 0.01
+    with pytest.raises(error, match=arg):
+        call(y)

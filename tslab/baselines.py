@@ -42,6 +42,25 @@ def _check(train: ArrayLike, horizon: int, min_len: int = 1) -> np.ndarray:
     return y
 
 
+def _check_period(m: object) -> int:
+    """A seasonal period for ETS/SARIMA: an int >= 2."""
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)):
+        raise TypeError(f"m must be an int seasonal period (e.g. 12 for monthly data), got {type(m).__name__}")
+    if m < 2:
+        raise ValueError(f"m must be >= 2 for a seasonal model (pass seasonal=None for none), got {m}")
+    return int(m)
+
+
+def _check_order(name: str, order: object, length: int) -> tuple[int, ...]:
+    if (
+        not isinstance(order, (tuple, list))
+        or len(order) != length
+        or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 0 for v in order)
+    ):
+        raise ValueError(f"{name} must be a tuple of {length} non-negative ints, got {order!r}")
+    return tuple(int(v) for v in order)
+
+
 def forecast_naive(train: ArrayLike, horizon: int) -> np.ndarray:
     """Repeat the last observed value: ``ŷ_{T+h} = y_T``.
 
@@ -166,6 +185,8 @@ def forecast_ets(
     """
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
+    if seasonal:
+        m = _check_period(m)
     y = _check(train, horizon, min_len=2 * m if seasonal else 2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ConvergenceWarning / optimizer chatter, locally only
@@ -204,6 +225,14 @@ def forecast_sarima(
     """
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
+    order = _check_order("order", order, 3)
+    if seasonal_order is not None:
+        if isinstance(seasonal_order, (tuple, list)) and len(seasonal_order) == 4:
+            raise ValueError(
+                f"seasonal_order must be (P, D, Q) without the period (pass it as m), got {seasonal_order!r}"
+            )
+        seasonal_order = _check_order("seasonal_order", seasonal_order, 3)
+        m = _check_period(m)
     min_len = (sum(order) + 1) + (m * (sum(seasonal_order) + 1) if seasonal_order else 0)
     y = _check(train, horizon, min_len=min_len)
     s_order = (*seasonal_order, m) if seasonal_order else (0, 0, 0, 0)
