@@ -161,3 +161,13 @@ def test_plot_folds_returns_fig_ax():
     fig, ax = F.plot_folds(F.rolling_origin_folds(30, 10, 5, 5))
     assert ax.figure is fig and len(ax.patches) == 2 * 4
     plt.close(fig)
+
+
+def test_error_by_horizon_accepts_grad_tensors_and_rejects_empty():
+    import torch
+
+    y = torch.zeros(4, 3)
+    pred = torch.ones(4, 3, requires_grad=True) * 2
+    assert np.allclose(F.error_by_horizon(y, pred), [2, 2, 2])
+    with pytest.raises(ValueError, match="N >= 1"):
+        F.error_by_horizon(np.zeros((0, 3)), np.zeros((0, 3)))

@@ -192,10 +192,12 @@ def error_by_horizon(
     Returns:
         ``(H,)``: entry h is the error of the (h+1)-step-ahead forecasts.
     """
-    t = np.asarray(y_true, dtype=float)
-    p = np.asarray(y_pred, dtype=float)
-    if t.ndim != 2:
-        raise ValueError(f"y_true must be 2-D (N, H), got shape {t.shape}")
+    from tslab.metrics import _to_numpy
+
+    t = np.asarray(_to_numpy(y_true), dtype=float)
+    p = np.asarray(_to_numpy(y_pred), dtype=float)
+    if t.ndim != 2 or t.shape[0] == 0:
+        raise ValueError(f"y_true must be 2-D (N, H) with N >= 1, got shape {t.shape}")
     if p.shape != t.shape:
         raise ValueError(f"y_pred must have the shape of y_true {t.shape}, got {p.shape}")
     if not (np.all(np.isfinite(t)) and np.all(np.isfinite(p))):
