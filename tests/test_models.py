@@ -252,3 +252,28 @@ def test_predict_change_is_shift_equivariant(kind):
     x = _x(4, 9, 1)
     torch.testing.assert_close(model(x + 10.0), model(x) + 10.0, rtol=0, atol=1e-4)
     assert model(x).shape == (4, 3)
+
+
+def test_float64_input_is_cast_to_the_models_dtype():
+    model = SequenceModel("gru", 2, 4)
+    x = _x()
+    torch.testing.assert_close(model(x.double()), model(x))
+
+
+def test_integer_input_names_x_and_float32():
+    with pytest.raises(TypeError, match=r"x must be a floating-point tensor \(torch.float32\)"):
+        SequenceModel("gru", 2, 4)(torch.zeros(3, 7, 2, dtype=torch.long))
+
+
+@pytest.mark.parametrize("name", ["bidirectional", "use_tslab_cells", "predict_change"])
+def test_flags_must_be_bool(name):
+    with pytest.raises(TypeError, match=f"{name} must be True or False, got 'no'"):
+        SequenceModel("gru", 1, 4, **{name: "no"})
+
+
+@pytest.mark.parametrize("length,d_model,error,name", [
+    (-1, 4, ValueError, "length"), (4, 0, ValueError, "d_model"), (4.0, 4, TypeError, "length"),
+])
+def test_sinusoidal_encoding_rejects_bad_sizes(length, d_model, error, name):
+    with pytest.raises(error, match=name):
+        sinusoidal_encoding(length, d_model)

@@ -282,3 +282,103 @@ def test_history_defaults_are_independent():
     a, b = History(), History()
     a.train_loss.append(1.0)
     assert b.train_loss == []
+
+
+# ---- probed gaps: targets vs loss, non-finite values, containers, devices -----------------------
+def _class_data(n: int = 32, classes: int = 3):
+    x, _ = _regression_data(n)
+    return x, torch.arange(n) % classes  # int64 labels (N,)
+
+
+def test_integer_labels_with_default_mse_suggest_cross_entropy():
+    x, labels = _class_data()
+    model = SequenceModel("gru", 1, 8, output_size=3)
+    for call in (lambda: fit(model, _loader(x, labels), epochs=1, progress=False),
+                 lambda: evaluate(model, _loader(x, labels))):
+        with pytest.raises(ValueError, match=r"class labels.*loss_fn=nn.CrossEntropyLoss\(\)"):
+            call()
+
+
+@pytest.mark.parametrize("bad_labels", [lambda y: y.float(), lambda y: y.view(-1, 1)])
+def test_cross_entropy_with_float_or_column_labels_suggests_long_view(bad_labels):
+    x, labels = _class_data()
+    model = SequenceModel("gru", 1, 8, output_size=3)
+    with pytest.raises(ValueError, match=r"int64 class labels of shape \(N,\).*y.long\(\).view\(-1\)"):
+        fit(model, _loader(x, bad_labels(labels)), loss_fn=nn.CrossEntropyLoss(), epochs=1, progress=False)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+@pytest.mark.parametrize("call,name", [
+    (lambda m, l: fit(m, l, epochs=1, progress=False), "train_loader"),
+    (lambda m, l: evaluate(m, l), "loader"),
+    (lambda m, l: predict(m, l), "x_or_loader"),
+])
+def test_non_finite_inputs_are_rejected(bad, call, name):
+    x, y = _regression_data(8)
+    x[3, 2, 0] = bad
+    with pytest.raises(ValueError, match=f"{name} yielded a batch x with NaN or inf"):
+        call(_model(), _loader(x, y))
+
+
+@pytest.mark.parametrize("kwargs,name", [
+    (dict(lr=float("nan")), "lr"), (dict(lr=float("inf")), "lr"),
+    (dict(clip_grad_norm=float("nan")), "clip_grad_norm"), (dict(clip_grad_norm=-1.0), "clip_grad_norm"),
+])
+def test_fit_rejects_non_finite_or_negative_numbers(loaders, kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        fit(_model(), loaders[0], progress=False, **kwargs)
+
+
+def test_diverging_training_stops_with_a_clear_error(loaders):
+    with pytest.raises(ValueError, match=r"training loss became (nan|inf) at epoch \d+: lower lr"):
+        fit(_model(), loaders[0], epochs=2, clip_grad_norm=None,
+            loss_fn=lambda p, y: ((p - y) ** 2).mean() * 1e30, progress=False)
+
+
+@pytest.mark.parametrize("as_container", [lambda x: x.double().numpy(), lambda x: x.tolist()])
+def test_predict_accepts_arrays_and_lists_in_the_models_dtype(as_container):
+    model = _model()
+    x, _ = _regression_data(10)
+    torch.testing.assert_close(predict(model, as_container(x)), predict(model, x))
+
+
+@pytest.mark.parametrize("not_a_loader", [
+    _regression_data(8)[0].numpy(), _regression_data(8), _regression_data(8)[0],
+])
+def test_fit_rejects_arrays_and_tuples_as_loader(not_a_loader):
+    with pytest.raises(TypeError, match=r"train_loader must be a DataLoader.*tslab.data.make_loader"):
+        fit(_model(), not_a_loader, progress=False)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, l, d: fit(m, l, epochs=1, device=d, progress=False),
+    lambda m, l, d: evaluate(m, l, device=d),
+    lambda m, l, d: predict(m, l, device=d),
+])
+def test_bad_device_is_rejected_by_get_device(loaders, call):
+    with pytest.raises(ValueError, match=r"device='gpu'.*'cpu', 'cuda'"):
+        call(_model(), loaders[0], "gpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            call(_model(), loaders[0], "cuda")
+
+
+def test_metrics_must_be_a_dict(loaders):
+    with pytest.raises(TypeError, match="metrics must be a dict name -> fn"):
+        fit(_model(), *loaders, metrics=[lambda y, p: 0.0], progress=False)
+
+
+def test_optimizer_over_another_model_is_rejected(loaders):
+    other = torch.optim.Adam(_model(seed=1).parameters())
+    with pytest.raises(ValueError, match="optimizer must be built on this model's parameters"):
+        fit(_model(), loaders[0], optimizer=other, progress=False)
+
+
+@pytest.mark.parametrize("kwargs,error,name", [
+    (dict(clip_grad_norm=-1.0), ValueError, "clip_grad_norm"),
+    (dict(loss_fn="mse"), TypeError, "loss_fn"),
+    (dict(optimizer="adam"), TypeError, "optimizer"),
+])
+def test_tbptt_rejects_bad_arguments(kwargs, error, name):
+    with pytest.raises(error, match=name):
+        tbptt_epoch(StatefulForecaster("gru"), torch.zeros(10), chunk_len=3, **kwargs)

@@ -54,11 +54,17 @@ def _check_kind(kind: str, valid: tuple[str, ...]) -> str:
     return kind.lower()
 
 
-def _check_positive_int(value: Any, name: str) -> int:
+def _check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def _check_bool(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
     return value
 
 
@@ -70,10 +76,12 @@ def _check_dropout(dropout: Any) -> float:
     return float(dropout)
 
 
-def _check_input(x: torch.Tensor, input_size: int) -> None:
-    """Raise a readable error unless ``x`` is ``(N, L, input_size)``."""
+def _check_input(x: torch.Tensor, input_size: int, dtype: torch.dtype) -> torch.Tensor:
+    """Raise a readable error unless ``x`` is ``(N, L, input_size)``; cast floats to ``dtype``."""
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+    if not x.is_floating_point():
+        raise TypeError(f"x must be a floating-point tensor ({dtype}), got {x.dtype} (convert with x.float())")
     if x.ndim != 3 or x.shape[-1] != input_size:
         hint = " (add a feature axis with x.unsqueeze(-1))" if x.ndim == 2 and input_size == 1 else ""
         raise ValueError(
@@ -81,6 +89,7 @@ def _check_input(x: torch.Tensor, input_size: int) -> None:
         )
     if x.shape[1] == 0:
         raise ValueError(f"x must have at least one time step, got shape {tuple(x.shape)}")
+    return x.to(dtype)  # e.g. float64 from NumPy -> the model's float32
 
 
 def _orthogonal_init(rnn: nn.Module, kind: str, hidden_size: int) -> None:
@@ -120,6 +129,8 @@ def sinusoidal_encoding(length: int, d_model: int, device: torch.device | None =
     Returns:
         Tensor of shape ``(L, d_model)``.
     """
+    _check_positive_int(length, "length", minimum=0)
+    _check_positive_int(d_model, "d_model")
     position = torch.arange(length, device=device, dtype=torch.float32).unsqueeze(1)  # (L, 1)
     div = torch.exp(
         torch.arange(0, d_model, 2, device=device, dtype=torch.float32) * (-math.log(10000.0) / d_model)
@@ -244,6 +255,9 @@ class SequenceModel(nn.Module):
                             ("kernel_size", kernel_size), ("num_heads", num_heads)]:
             _check_positive_int(value, name)
         dropout = _check_dropout(dropout)
+        for name, value in [("bidirectional", bidirectional), ("use_tslab_cells", use_tslab_cells),
+                            ("predict_change", predict_change)]:
+            _check_bool(value, name)
         if pooling not in POOLINGS:
             raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
         if recurrent_init not in RECURRENT_INITS:
@@ -282,8 +296,8 @@ class SequenceModel(nn.Module):
         self.head = nn.Linear(D * hidden_size, output_size)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``x: (N, L, H_in)`` -> ``(N, output_size)``."""
-        _check_input(x, self.input_size)
+        """``x: (N, L, H_in)`` -> ``(N, output_size)``; float64 input is cast to the model's dtype."""
+        x = _check_input(x, self.input_size, self.head.weight.dtype)
         if self.predict_change:
             last = x[:, -1:, :]  # (N, 1, H_in)
             return last[:, 0, :1] + self._forward(x - last)  # (N, 1) broadcasts over output_size
@@ -338,6 +352,7 @@ class StatefulForecaster(nn.Module):
                             ("num_layers", num_layers), ("output_size", output_size)]:
             _check_positive_int(value, name)
         dropout = _check_dropout(dropout)
+        _check_bool(use_tslab_cells, "use_tslab_cells")
         self.config = dict(
             model_class="StatefulForecaster", kind=kind, input_size=input_size, hidden_size=hidden_size,
             num_layers=num_layers, dropout=dropout, output_size=output_size,
@@ -352,7 +367,7 @@ class StatefulForecaster(nn.Module):
 
     def forward(self, x: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
         """``x: (N, L, H_in)``, ``state`` or ``None`` -> ``(N, L, output_size)``, new state."""
-        _check_input(x, self.input_size)
+        x = _check_input(x, self.input_size, self.head.weight.dtype)
         out, state = self.rnn(x, state)  # out: (N, L, H_out)
         return self.head(out), state
 

@@ -17,7 +17,9 @@ Everything else in this module is a helper around that loop.
 from __future__ import annotations
 
 import copy
+import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -133,19 +135,26 @@ class LiveLossPlot:
 # ---------------------------------------------------------------------------------------------
 # argument checks
 # ---------------------------------------------------------------------------------------------
-def _check_number(value: Any, name: str, *, minimum: float, inclusive: bool, integer: bool = False):
+def _check_number(value: Any, name: str, *, minimum: float, inclusive: bool, integer: bool = False,
+                  allow_inf: bool = False):
     types = (int,) if integer else (int, float)
     if isinstance(value, bool) or not isinstance(value, types):
         kind = "an int" if integer else "a number"
         raise TypeError(f"{name} must be {kind}, got {type(value).__name__}")
+    if math.isnan(value) or (math.isinf(value) and not allow_inf):
+        raise ValueError(f"{name} must be a finite number, got {value}")
     if value < minimum or (value == minimum and not inclusive):
         raise ValueError(f"{name} must be {'>=' if inclusive else '>'} {minimum}, got {value}")
     return value
 
 
 def _check_loader(loader: Any, name: str) -> None:
-    if not isinstance(loader, Iterable):
-        raise TypeError(f"{name} must be an iterable of (x, y) batches such as a DataLoader, got {type(loader).__name__}")
+    # a tensor, an array or an (X, y) tuple is iterable too, but yields samples or halves, not batches
+    if not isinstance(loader, Iterable) or isinstance(loader, (torch.Tensor, tuple)) or hasattr(loader, "__array__"):
+        raise TypeError(
+            f"{name} must be a DataLoader (or an iterable of (x, y) tensor batches), got {type(loader).__name__}: "
+            "build one with tslab.data.make_loader(X, y)"
+        )
     if hasattr(loader, "__len__") and len(loader) == 0:
         raise ValueError(f"{name} must yield at least one batch, got an empty loader")
 
@@ -155,13 +164,65 @@ def _check_model(model: Any) -> None:
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
 
 
+def _check_optimizer_owns_model(optimizer: torch.optim.Optimizer, model: nn.Module) -> None:
+    """The optimizer must update at least one of the model's parameters (not another model's)."""
+    in_optimizer = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    if not any(id(p) in in_optimizer for p in model.parameters()):
+        raise ValueError("optimizer must be built on this model's parameters, e.g. "
+                         "torch.optim.Adam(model.parameters()), got one over other parameters")
+
+
 def _model_device(model: nn.Module) -> torch.device:
     param = next(model.parameters(), None)
     return param.device if param is not None else torch.device("cpu")
 
 
-def _check_targets(y_pred: torch.Tensor, y: torch.Tensor) -> None:
-    """Catch the silent broadcast ``(N, 1)`` vs ``(N,)`` that makes MSE an ``(N, N)`` mean."""
+def _model_dtype(model: nn.Module) -> torch.dtype:
+    param = next(model.parameters(), None)
+    return param.dtype if param is not None else torch.float32
+
+
+def _resolve_device(model: nn.Module, device: torch.device | str | None) -> torch.device:
+    """``device`` checked by :func:`tslab.device.get_device`; ``None``: the model's device."""
+    if device is None:
+        return _model_device(model)
+    from tslab.device import get_device
+
+    try:
+        return get_device(device)
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"device={device!r} cannot be used: {err}") from None
+
+
+def _is_array_like(x: Any) -> bool:
+    """A NumPy array or a nested list of numbers (not a list of batches)."""
+    if isinstance(x, list):
+        return not (x and isinstance(x[0], (torch.Tensor, tuple)))
+    return not isinstance(x, torch.Tensor) and hasattr(x, "__array__")
+
+
+def _check_finite_batch(x: Any, name: str) -> None:
+    if isinstance(x, torch.Tensor) and x.is_floating_point() and not torch.isfinite(x).all():
+        raise ValueError(f"{name} yielded a batch x with NaN or inf values, expected finite inputs: "
+                         "fill or drop missing values first")
+
+
+def _check_targets(y_pred: torch.Tensor, y: torch.Tensor, loss_fn: Any = None) -> None:
+    """Catch targets that do not fit the loss, e.g. the silent ``(N, 1)`` vs ``(N,)`` MSE broadcast."""
+    if isinstance(loss_fn, nn.CrossEntropyLoss) and y_pred.ndim == 2:
+        soft_labels = torch.is_floating_point(y) and y.shape == y_pred.shape  # class probabilities
+        if not soft_labels and (torch.is_floating_point(y) or y.ndim != 1):
+            raise ValueError(
+                f"targets y for CrossEntropyLoss must be int64 class labels of shape (N,), got {y.dtype} "
+                f"of shape {tuple(y.shape)} (convert with y.long().view(-1))"
+            )
+        return
+    if (loss_fn is None or isinstance(loss_fn, nn.MSELoss)) and not torch.is_floating_point(y) \
+            and y_pred.ndim == 2 and y_pred.shape[1] > 1:
+        raise ValueError(
+            f"targets y are integers ({y.dtype}) and look like class labels, but loss_fn is MSELoss "
+            f"with {y_pred.shape[1]} outputs: for classification pass loss_fn=nn.CrossEntropyLoss()"
+        )
     if torch.is_floating_point(y) and y_pred.shape != y.shape:
         raise ValueError(
             f"targets y must have the model output's shape {tuple(y_pred.shape)} for a regression loss, "
@@ -173,11 +234,13 @@ def _check_targets(y_pred: torch.Tensor, y: torch.Tensor) -> None:
 # evaluation and prediction
 # ---------------------------------------------------------------------------------------------
 @torch.no_grad()
-def _outputs(model: nn.Module, loader: Iterable, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+def _outputs(model: nn.Module, loader: Iterable, device: torch.device,
+             name: str = "loader") -> tuple[torch.Tensor, torch.Tensor]:
     """All model outputs and targets of a loader, concatenated on the CPU."""
     model.eval()
     preds, targets = [], []
     for x, y in loader:
+        _check_finite_batch(x, name)
         preds.append(model(x.to(device)).cpu())
         targets.append(y.cpu())
     if not preds:
@@ -205,14 +268,15 @@ def evaluate(
     _check_model(model)
     _check_loader(loader, "loader")
     loss_fn = nn.MSELoss() if loss_fn is None else loss_fn
-    device = _model_device(model) if device is None else torch.device(device)
+    device = _resolve_device(model, device)
     model.eval()
     total, count = 0.0, 0
     with torch.no_grad():
         for x, y in loader:
+            _check_finite_batch(x, "loader")
             x, y = x.to(device), y.to(device)
             y_pred = model(x)
-            _check_targets(y_pred, y)
+            _check_targets(y_pred, y, loss_fn)
             total += loss_fn(y_pred, y).item() * len(x)
             count += len(x)
     if count == 0:
@@ -230,8 +294,8 @@ def predict(
 
     Args:
         model: the trained model.
-        x_or_loader: inputs ``(N, L, H_in)`` (tensor or NumPy array), or an iterable of ``(x, y)``
-            or ``x`` batches.
+        x_or_loader: inputs ``(N, L, H_in)`` (tensor, NumPy array or nested list; cast to the
+            model's dtype), or an iterable of ``(x, y)`` or ``x`` batches.
         batch_size: batch size used to split a tensor input.
         device: default: the device of the model's parameters.
 
@@ -240,9 +304,9 @@ def predict(
     """
     _check_model(model)
     _check_number(batch_size, "batch_size", minimum=1, inclusive=True, integer=True)
-    device = _model_device(model) if device is None else torch.device(device)
-    if not isinstance(x_or_loader, torch.Tensor) and hasattr(x_or_loader, "__array__"):
-        x_or_loader = torch.as_tensor(x_or_loader, dtype=torch.float32)  # NumPy array
+    device = _resolve_device(model, device)
+    if _is_array_like(x_or_loader):
+        x_or_loader = torch.as_tensor(x_or_loader, dtype=_model_dtype(model))
     if isinstance(x_or_loader, torch.Tensor):
         batches = x_or_loader.split(batch_size)
     else:
@@ -250,7 +314,10 @@ def predict(
         batches = (b[0] if isinstance(b, (tuple, list)) else b for b in x_or_loader)
     model.eval()
     with torch.no_grad():
-        outputs = [model(x.to(device)).cpu() for x in batches]
+        outputs = []
+        for x in batches:
+            _check_finite_batch(x, "x_or_loader")
+            outputs.append(model(x.to(device)).cpu())
     if not outputs:
         raise ValueError("x_or_loader must hold at least one sample, got none")
     return torch.cat(outputs)
@@ -326,15 +393,20 @@ def fit(
     _check_number(lr, "lr", minimum=0, inclusive=False)
     _check_number(weight_decay, "weight_decay", minimum=0, inclusive=True)
     if clip_grad_norm is not None:
-        _check_number(clip_grad_norm, "clip_grad_norm", minimum=0, inclusive=False)
+        _check_number(clip_grad_norm, "clip_grad_norm", minimum=0, inclusive=False, allow_inf=True)
     if early_stopping_patience is not None:
         _check_number(early_stopping_patience, "early_stopping_patience", minimum=1, inclusive=True, integer=True)
         if val_loader is None:
             raise ValueError("early_stopping_patience needs a val_loader to watch, got val_loader=None")
     if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
         raise TypeError(f"optimizer must be a torch.optim.Optimizer or None, got {type(optimizer).__name__}")
+    if optimizer is not None:
+        _check_optimizer_owns_model(optimizer, model)
     if loss_fn is not None and not callable(loss_fn):
         raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+    if metrics is not None and not isinstance(metrics, Mapping):
+        raise TypeError(f"metrics must be a dict name -> fn(y_true, y_pred), e.g. {{'mae': mae}}, "
+                        f"got {type(metrics).__name__}")
     metrics = dict(metrics or {})
     for name, fn in metrics.items():
         if not callable(fn):
@@ -346,7 +418,7 @@ def fit(
         torch.manual_seed(seed)
 
     # ---- set up
-    device = _model_device(model) if device is None else torch.device(device)
+    device = _resolve_device(model, device)
     model.to(device)
     loss_fn = nn.MSELoss() if loss_fn is None else loss_fn
     if optimizer is None:
@@ -372,16 +444,21 @@ def fit(
         model.train()
         total, count, max_norm = 0.0, 0, 0.0
         for x, y in train_loader:
+            _check_finite_batch(x, "train_loader")
             x, y = x.to(device), y.to(device)
             y_pred = model(x)
-            _check_targets(y_pred, y)
+            _check_targets(y_pred, y, loss_fn)
             loss = loss_fn(y_pred, y)
+            loss_value = loss.item()
+            if not math.isfinite(loss_value):
+                raise ValueError(f"training loss became {loss_value} at epoch {epoch + 1}: "
+                                 "lower lr or enable clip_grad_norm")
             optimizer.zero_grad()
             loss.backward()
             # clip_grad_norm_ returns the norm before clipping; inf = measure only
             norm = nn.utils.clip_grad_norm_(model.parameters(), clip_grad_norm or float("inf"))
             optimizer.step()
-            total += loss.item() * len(x)
+            total += loss_value * len(x)
             count += len(x)
             max_norm = max(max_norm, float(norm))
         if count == 0:
@@ -391,8 +468,8 @@ def fit(
 
         monitored = history.train_loss[-1]
         if val_loader is not None:
-            y_pred, y_true = _outputs(model, val_loader, device)
-            _check_targets(y_pred, y_true)
+            y_pred, y_true = _outputs(model, val_loader, device, "val_loader")
+            _check_targets(y_pred, y_true, loss_fn)
             monitored = loss_fn(y_pred, y_true).item()
             history.val_loss.append(monitored)
             for name, fn in metrics.items():
@@ -549,6 +626,12 @@ def tbptt_epoch(
     if series.ndim != 1 or len(series) < 2:
         raise ValueError(f"series must be 1-D (T,) with T >= 2, got shape {tuple(series.shape)}")
     _check_number(chunk_len, "chunk_len", minimum=1, inclusive=True, integer=True)
+    if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim.Optimizer or None, got {type(optimizer).__name__}")
+    if loss_fn is not None and not callable(loss_fn):
+        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+    if clip_grad_norm is not None:
+        _check_number(clip_grad_norm, "clip_grad_norm", minimum=0, inclusive=False, allow_inf=True)
     loss_fn = nn.MSELoss() if loss_fn is None else loss_fn
     device = _model_device(model)
     inputs = series[:-1].view(1, -1, 1).to(device)  # (1, T-1, 1): x_t
