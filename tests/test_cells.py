@@ -338,6 +338,17 @@ def test_bad_constructor_argument_raises_naming_it(cls, kwargs, error, match) ->
 # --- bad inputs ------------------------------------------------------------------------------
 
 
+def _assert_bad_input_named(ours, kind, x_shape, hx_shape, match) -> None:
+    """Call ``ours`` on float64 input of ``x_shape`` (and zero state of ``hx_shape``); expect ``match``."""
+    x = torch.randn(x_shape, dtype=torch.float64)
+    hx = None
+    if hx_shape is not None:
+        hx = torch.zeros(hx_shape, dtype=torch.float64)
+        hx = (hx, hx) if kind == "lstm" else hx
+    with pytest.raises(ValueError, match=match):
+        ours(x, hx)
+
+
 @pytest.mark.parametrize("kind", LAYERS)
 @pytest.mark.parametrize(
     ("x_shape", "hx_shape", "match"),
@@ -362,13 +373,7 @@ def test_bad_constructor_argument_raises_naming_it(cls, kwargs, error, match) ->
 )
 def test_layer_bad_input_raises_value_error_naming_it(kind, x_shape, hx_shape, match) -> None:
     _, ours = make_layers(kind)
-    x = torch.randn(x_shape, dtype=torch.float64)
-    hx = None
-    if hx_shape is not None:
-        hx = torch.zeros(hx_shape, dtype=torch.float64)
-        hx = (hx, hx) if kind == "lstm" else hx
-    with pytest.raises(ValueError, match=match):
-        ours(x, hx)
+    _assert_bad_input_named(ours, kind, x_shape, hx_shape, match)
 
 
 def test_lstm_bad_cell_state_is_named() -> None:
@@ -410,13 +415,7 @@ def test_batch_first_is_named_in_the_ndim_error() -> None:
 )
 def test_cell_bad_input_raises_value_error_naming_it(kind, x_shape, hx_shape, match) -> None:
     _, ours = make_cells(kind)
-    x = torch.randn(x_shape, dtype=torch.float64)
-    hx = None
-    if hx_shape is not None:
-        hx = torch.zeros(hx_shape, dtype=torch.float64)
-        hx = (hx, hx) if kind == "lstm" else hx
-    with pytest.raises(ValueError, match=match):
-        ours(x, hx)
+    _assert_bad_input_named(ours, kind, x_shape, hx_shape, match)
 
 
 def test_cell_input_dtype_mismatch_is_explained() -> None:

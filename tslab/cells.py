@@ -633,21 +633,8 @@ class GRU(_RecurrentBase):
     num_gates = 3
     fold_b_hh = False  # b_hn is multiplied by the reset gate, so b_hh stays inside the step
 
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        num_layers: int = 1,
-        bias: bool = True,
-        batch_first: bool = False,
-        dropout: float = 0.0,
-        bidirectional: bool = False,
-        device: torch.device | str | None = None,
-        dtype: torch.dtype | None = None,
-    ) -> None:
-        super().__init__(
-            input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype
-        )
+    # __init__ is _RecurrentBase's: input_size, hidden_size, num_layers, bias, batch_first,
+    # dropout, bidirectional, device, dtype (torch.nn.GRU's arguments, in its order).
 
     def _step(self, x_proj: Tensor, state: State, w_hh_T: Tensor, b_hh: Tensor | None) -> State:
         return (gru_step(x_proj, state[0], w_hh_T, b_hh),)
