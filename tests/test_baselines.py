@@ -106,6 +106,21 @@ def test_linear_rejects_too_many_lags():
 
 
 @pytest.mark.parametrize(
+    "alpha, error",
+    [("0.1", TypeError), (None, TypeError), (True, TypeError), (np.bool_(False), TypeError), ([0.1], TypeError),
+     (float("nan"), ValueError), (float("inf"), ValueError), (-0.5, ValueError), (-1, ValueError)],
+)
+def test_linear_rejects_bad_alpha(alpha, error):
+    with pytest.raises(error, match=r"alpha must be a (finite )?real number >= 0, got"):
+        B.forecast_linear(np.arange(30.0), 2, n_lags=2, alpha=alpha)
+
+
+@pytest.mark.parametrize("alpha", [0, 1e-6, np.float32(1e-6), np.int64(0)])
+def test_linear_accepts_int_and_numpy_alpha(alpha):
+    assert B.forecast_linear(np.arange(30.0), 2, n_lags=2, alpha=alpha).shape == (2,)
+
+
+@pytest.mark.parametrize(
     "call, error, arg",
     [
         (lambda y: B.forecast_ets(y, 3, m=1), ValueError, "m must be >= 2"),

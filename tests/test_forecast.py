@@ -155,6 +155,29 @@ def test_backtest_rejects_unknown_metric():
         F.backtest(np.arange(20.0), B.forecast_naive, initial=10, horizon=2, metric="r2")
 
 
+@pytest.mark.parametrize(
+    "metric, error, message",
+    [
+        (lambda t, p: np.abs(t - p), ValueError, r"metric must return a scalar .* shape \(2,\)"),
+        (lambda t, p: np.array([0.5]), ValueError, r"metric must return a scalar .* shape \(1,\)"),
+        (lambda t, p: float("nan"), ValueError, "metric must return a finite number, got nan"),
+        (lambda t, p: np.inf, ValueError, "metric must return a finite number, got inf"),
+        (lambda t, p: None, TypeError, "metric must return a real number, got None"),
+        (lambda t, p: "0.5", TypeError, "metric must return a real number, got '0.5'"),
+    ],
+)
+def test_backtest_rejects_callable_metric_without_one_finite_number(metric, error, message):
+    with pytest.raises(error, match=message):
+        F.backtest(np.arange(20.0), B.forecast_naive, initial=10, horizon=2, metric=metric)
+
+
+@pytest.mark.parametrize("value, expected", [(1, 1.0), (np.float32(0.5), 0.5), (np.array(0.5), 0.5),
+                                             (torch.tensor(0.5, requires_grad=True), 0.5)])
+def test_backtest_accepts_scalar_and_0d_metric_values(value, expected):
+    df = F.backtest(np.arange(20.0), B.forecast_naive, initial=10, horizon=2, metric=lambda t, p: value)
+    assert df["score"].dtype == float and np.allclose(df["score"], expected)
+
+
 def test_plot_folds_returns_fig_ax():
     import matplotlib.pyplot as plt
 

@@ -189,6 +189,36 @@ def test_heads_must_divide_hidden_size():
         SequenceModel("transformer", 1, hidden_size=6, num_heads=4)
 
 
+@pytest.mark.parametrize("kind, kwargs, message", [
+    ("gru", dict(kernel_size=5), "kernel_size applies only to kind='cnn', got kind='gru' with kernel_size=5"),
+    ("transformer", dict(kernel_size=2), "kernel_size applies only to kind='cnn', got kind='transformer'"),
+    ("lstm", dict(num_heads=2), "num_heads applies only to kind='transformer', got kind='lstm' with num_heads=2"),
+    ("cnn", dict(num_heads=4), "num_heads applies only to kind='transformer', got kind='cnn'"),
+])
+def test_kind_specific_arguments_rejected_for_other_kinds(kind, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        SequenceModel(kind, 1, hidden_size=8, **kwargs)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_default_kernel_size_and_num_heads_pass_for_every_kind_and_config_round_trip(kind):
+    model = SequenceModel(kind, 1, hidden_size=8, kernel_size=3, num_heads=1)  # the defaults, spelt out
+    assert {"kernel_size", "num_heads"} <= set(model.config)  # a saved config always has both keys
+    rebuilt = model_from_config(dict(model.config))
+    assert rebuilt.config == model.config
+
+
+def test_kind_specific_arguments_work_for_their_kind():
+    assert SequenceModel("cnn", 1, 8, kernel_size=5).encoder.convs[0].kernel_size == (5,)
+    assert SequenceModel("transformer", 1, 8, num_heads=2).encoder.encoder.layers[0].self_attn.num_heads == 2
+
+
+def test_model_from_config_rejects_kind_specific_argument_for_other_kind():
+    config = dict(SequenceModel("gru", 1, 4).config, kernel_size=5)
+    with pytest.raises(ValueError, match="kernel_size applies only to kind='cnn'"):
+        model_from_config(config)
+
+
 def test_bad_pooling_rejected():
     with pytest.raises(ValueError, match="pooling"):
         SequenceModel("rnn", 1, pooling="max")

@@ -197,6 +197,37 @@ def test_missing_checkpoint_names_the_path(tmp_path):
         load_checkpoint(tmp_path / "nope.pt")
 
 
+def _write_text(path):
+    path.write_text("lr = 0.001\n")
+
+
+def _write_pickle(path):
+    import collections
+    import pickle
+
+    path.write_bytes(pickle.dumps(collections.Counter(a=1), protocol=2))  # weights_only=True refuses it
+
+
+def _write_truncated(path):
+    save_checkpoint(path, SequenceModel("gru", 1, 4))
+    path.write_bytes(path.read_bytes()[:100])
+
+
+@pytest.mark.parametrize("write", [_write_text, _write_pickle, _write_truncated, lambda p: p.write_bytes(b"")])
+def test_non_checkpoint_file_names_the_path_and_chains_the_torch_error(tmp_path, write):
+    path = tmp_path / "notes.pt"
+    write(path)
+    with pytest.raises(ValueError, match=r"path '.*notes\.pt' is not a tslab checkpoint") as info:
+        load_checkpoint(path)
+    assert info.value.__cause__ is not None
+
+
+def test_bad_map_location_is_not_reported_as_a_bad_file(tmp_path):
+    path = save_checkpoint(tmp_path / "m.pt", SequenceModel("gru", 1, 4))
+    with pytest.raises(ValueError, match="map_location must name a device"):
+        load_checkpoint(path, map_location="gpu0")
+
+
 def test_mismatched_architecture_lists_differences(tmp_path):
     save_checkpoint(tmp_path / "m.pt", SequenceModel("gru", 1, 8, num_layers=2))
     with pytest.raises(ValueError, match=r"(?s)missing in checkpoint.*weight_hh_l0: model \(12, 4\) vs checkpoint \(24, 8\)"):

@@ -92,3 +92,36 @@ def test_explore_once_rejects_bad_epochs_and_seed(kwargs, arg):
 def test_static_grid_needs_a_list_of_sizes(hidden_sizes):
     with pytest.raises(ValueError, match="hidden_sizes"):
         static_grid("anomaly", hidden_sizes, [1])
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(hidden_size=65), "hidden_size must be <= max_hidden=64"),
+    (dict(hidden_size=16, max_hidden=8), "hidden_size must be <= max_hidden=8"),
+    (dict(num_layers=4), "num_layers must be <= max_layers=3"),
+    (dict(max_hidden=0), "max_hidden must be >= 1"),
+    (dict(max_layers=0), "max_layers must be >= 1"),
+])
+def test_make_explorer_rejects_start_values_the_slider_would_clamp(kwargs, name, monkeypatch):
+    monkeypatch.setattr("tslab.widgets.explore_once", lambda *a, **k: pytest.fail("must not train"))
+    with pytest.raises(ValueError, match=name):
+        make_explorer("anomaly", **kwargs)
+
+
+def test_make_explorer_rejects_non_int_maximum():
+    with pytest.raises(TypeError, match="max_layers must be an int"):
+        make_explorer("anomaly", max_layers=2.5)
+
+
+def test_make_explorer_accepts_start_values_at_the_maximum(monkeypatch):
+    monkeypatch.setattr("tslab.widgets.explore_once",
+                        lambda task, kind, h, n, seed=0: explore_once(task, kind, h, n, seed, epochs=1))
+    explorer = make_explorer("forecast", kind="rnn", hidden_size=8, num_layers=2, max_hidden=8, max_layers=2)
+    assert (explorer.hidden_size.value, explorer.hidden_size.max) == (8, 8)
+    assert (explorer.num_layers.value, explorer.num_layers.max) == (2, 2)
+
+
+def test_static_grid_has_no_slider_maximum(monkeypatch):
+    monkeypatch.setattr("tslab.widgets.explore_once",
+                        lambda task, kind, h, n, seed=0: explore_once(task, kind, h, n, seed, epochs=1))
+    df = static_grid("forecast", [65], [4], kind="rnn")  # beyond make_explorer's default maxima
+    assert list(df["hidden_size"]) == [65] and list(df["num_layers"]) == [4]

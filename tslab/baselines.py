@@ -10,6 +10,8 @@ Run them on the series in original units (they need no scaling); compare with th
 
 from __future__ import annotations
 
+import math
+import numbers
 import warnings
 
 import numpy as np
@@ -135,7 +137,7 @@ def forecast_linear(
         train: series, shape ``(T,)`` with ``T > n_lags``.
         horizon: number of steps ``H``.
         n_lags: input window length.
-        alpha: ridge penalty; 0 for ordinary least squares.
+        alpha: ridge penalty, a finite real number >= 0; 0 for ordinary least squares.
 
     Returns:
         Forecast, shape ``(H,)``.
@@ -144,8 +146,11 @@ def forecast_linear(
 
     if not isinstance(n_lags, (int, np.integer)) or n_lags < 1:
         raise ValueError(f"n_lags must be a positive int, got {n_lags!r}")
-    if alpha < 0:
-        raise ValueError(f"alpha must be >= 0, got {alpha}")
+    if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, numbers.Real):
+        raise TypeError(f"alpha must be a real number >= 0, got {alpha!r} ({type(alpha).__name__})")
+    if not math.isfinite(alpha) or alpha < 0:
+        raise ValueError(f"alpha must be a finite real number >= 0, got {alpha!r}")
+    alpha = float(alpha)
     y = _check(train, horizon, min_len=n_lags + 1)
     X = np.lib.stride_tricks.sliding_window_view(y[:-1], n_lags)  # (T - n_lags, n_lags)
     target = y[n_lags:]  # (T - n_lags,)

@@ -241,6 +241,24 @@ def rolling_origin_folds(
     ]
 
 
+def _metric_score(metric: Callable[[np.ndarray, np.ndarray], float], y_true: np.ndarray,
+                  y_pred: np.ndarray, fold: int) -> float:
+    """Call a user metric on ``y_true, y_pred`` (both ``(H,)``); its value must be one finite number."""
+    raw = metric(y_true, y_pred)
+    value = np.asarray(_metrics._to_numpy(raw))  # a torch scalar tensor becomes a 0-d array
+    if value.ndim != 0:
+        raise ValueError(
+            f"metric must return a scalar (one number per fold), got an array of shape {value.shape} "
+            f"on fold {fold}: reduce it, e.g. with .mean()"
+        )
+    if value.dtype.kind not in "iuf":
+        raise TypeError(f"metric must return a real number, got {raw!r} ({type(raw).__name__}) on fold {fold}")
+    score = float(value)
+    if not np.isfinite(score):
+        raise ValueError(f"metric must return a finite number, got {score} on fold {fold}")
+    return score
+
+
 _METRICS: dict[str, Callable[..., float]] = {
     "mae": _metrics.mae,
     "rmse": _metrics.rmse,
@@ -270,7 +288,8 @@ def backtest(
         horizon: forecast length per fold.
         step: origin shift between folds.
         metric: ``"mae"``, ``"rmse"``, ``"mape"``, ``"mase"`` (scaled on each fold's train
-            with period ``m``) or a callable ``(y_true, y_pred) -> float``.
+            with period ``m``) or a callable ``(y_true (H,), y_pred (H,)) -> float`` that returns
+            one finite number (a Python/NumPy scalar or a 0-d array/tensor; not a ``(1,)`` array).
         m: seasonal period for ``"mase"``.
 
     Returns:
@@ -300,7 +319,7 @@ def backtest(
         elif isinstance(metric, str):
             score = _METRICS[metric](y[te], pred)
         else:
-            score = float(metric(y[te], pred))
+            score = _metric_score(metric, y[te], pred, k)
         labels = index[te] if index is not None else te
         rows.append(
             {"fold": k, "train_size": tr.size, "test_start": labels[0], "test_end": labels[-1],

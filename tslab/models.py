@@ -215,8 +215,9 @@ class SequenceModel(nn.Module):
         output_size: number of classes (logits) or of predicted values (e.g. the horizon).
         use_tslab_cells: use ``tslab.cells.RNN/LSTM/GRU`` instead of ``torch.nn`` (recurrent kinds).
         pooling: ``"last"`` or ``"mean"``, see above.
-        kernel_size: convolution width (``"cnn"``).
-        num_heads: attention heads (``"transformer"``); must divide ``hidden_size``.
+        kernel_size: convolution width (``"cnn"`` only; other kinds accept just the default 3).
+        num_heads: attention heads (``"transformer"`` only, other kinds accept just the default 1);
+            must divide ``hidden_size``.
         recurrent_init: ``"default"`` keeps PyTorch's uniform initialisation; ``"orthogonal"``
             makes every ``weight_hh`` orthogonal (per gate block) and, for LSTM, adds 1 to the
             forget-gate bias. Both keep the state from shrinking step after step at the start of
@@ -254,6 +255,11 @@ class SequenceModel(nn.Module):
                             ("num_layers", num_layers), ("output_size", output_size),
                             ("kernel_size", kernel_size), ("num_heads", num_heads)]:
             _check_positive_int(value, name)
+        # defaults are accepted for every kind: a saved .config always holds both keys
+        for name, value, default, owner in [("kernel_size", kernel_size, 3, "cnn"),
+                                            ("num_heads", num_heads, 1, "transformer")]:
+            if value != default and kind != owner:
+                raise ValueError(f"{name} applies only to kind={owner!r}, got kind={kind!r} with {name}={value}")
         dropout = _check_dropout(dropout)
         for name, value in [("bidirectional", bidirectional), ("use_tslab_cells", use_tslab_cells),
                             ("predict_change", predict_change)]:

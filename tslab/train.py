@@ -550,20 +550,32 @@ def load_checkpoint(path: str | Path, model: nn.Module | None = None,
         path: the checkpoint file.
         model: a model to load the weights into; ``None`` rebuilds it from ``config["model"]`` with
             :func:`tslab.models.model_from_config`.
-        map_location: where to put the loaded tensors.
+        map_location: where to put the loaded tensors (``"cpu"``, ``"cuda"``, a ``torch.device``).
 
     Returns:
         ``(model, config)``, the model in eval mode.
 
     Raises:
         FileNotFoundError: if ``path`` does not exist.
-        ValueError: if the file is not a tslab checkpoint, or the weights do not fit the model
-            (the message lists the keys and shapes that differ).
+        ValueError: if the file is not a tslab checkpoint (unreadable by
+            ``torch.load(weights_only=True)``, e.g. a text file or an arbitrary pickle; the torch
+            error is chained), if ``map_location`` is not a usable device, or if the weights do not
+            fit the model (the message lists the keys and shapes that differ).
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"path: no checkpoint file at {str(path)!r}")
-    checkpoint = torch.load(path, map_location=map_location, weights_only=True)
+    if isinstance(map_location, (str, torch.device)):  # checked first: a bad device is not a bad file
+        from tslab.device import _check_device
+
+        map_location = _check_device(str(map_location), "map_location")
+    try:
+        checkpoint = torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as err:  # text, pickle, truncated zip...: torch raises many different types
+        raise ValueError(
+            f"path {str(path)!r} is not a tslab checkpoint: torch.load(weights_only=True) failed with "
+            f"{type(err).__name__} (see above); write checkpoints with tslab.train.save_checkpoint"
+        ) from err
     if not isinstance(checkpoint, dict) or "state_dict" not in checkpoint:
         raise ValueError(f"path {str(path)!r} is not a tslab checkpoint (expected a dict with 'state_dict')")
     config, state = checkpoint.get("config", {}), checkpoint["state_dict"]

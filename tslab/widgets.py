@@ -59,10 +59,14 @@ def _check(task: str, kind: str, hidden_size: int, num_layers: int) -> None:
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     for name, value in (("hidden_size", hidden_size), ("num_layers", num_layers)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-        if value < 1:
-            raise ValueError(f"{name} must be >= 1, got {value}")
+        _check_size(value, name)
+
+
+def _check_size(value: int, name: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
 
 
 def _anomaly(kind: str, hidden_size: int, num_layers: int, seed: int, epochs: int):
@@ -188,11 +192,21 @@ def make_explorer(task: str = "anomaly", kind: str = "lstm", hidden_size: int = 
     CSS classes for browser tests: ``tslab-hidden-size``, ``tslab-num-layers``, ``tslab-cell-kind``,
     ``tslab-param-count`` (text ``"Parameters: 4,321"``), ``tslab-status``.
 
+    Args:
+        task, kind, hidden_size, num_layers, seed: the first run, as for :func:`explore_once`.
+        max_hidden, max_layers: the sliders' maxima (ints >= 1); the start values must not exceed
+            them (a slider would silently clamp them).
+
     Returns:
         An ``ipywidgets.VBox`` with attributes ``hidden_size``, ``num_layers``, ``kind``,
         ``param_count``, ``status``, ``output`` and ``last_result``.
     """
     _check(task, kind, hidden_size, num_layers)
+    for name, value, maximum, max_name in (("hidden_size", hidden_size, max_hidden, "max_hidden"),
+                                           ("num_layers", num_layers, max_layers, "max_layers")):
+        _check_size(maximum, max_name)
+        if value > maximum:
+            raise ValueError(f"{name} must be <= {max_name}={maximum} (the slider's maximum), got {name}={value}")
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
     from IPython.display import display
