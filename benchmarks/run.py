@@ -8,7 +8,9 @@ Parts (each a script in this folder with a ``measure() -> dict``):
 
 - ``training``  (bench_training.py): ``anomaly_accuracy`` {rnn, lstm, gru} at notebook 05's
   defaults, ``noise_floor_ratio`` (best recurrent model's test MSE / known noise variance);
-- ``co2``       (bench_co2.py): ``co2_mase`` on the 24-month co2 holdout;
+- ``co2``       (bench_co2.py): ``co2_mase`` on the 24-month co2 holdout (each recurrent kind with
+  the recipe chosen on validation), plus ``co2_mase_detrended``, ``co2_mase_hybrid`` (every kind
+  under each recipe) and ``co2_recipe``;
 - ``cells``     (bench_cells.py): ``cells_speed`` hand-written vs torch.nn, forward+backward;
 - ``notebooks``: ``notebook_seconds``, each notebook executed headless in a fresh CPU kernel.
 
@@ -86,7 +88,12 @@ def table(result: dict) -> str:
         lines.append(f"Synthetic forecast: best test MSE / noise variance = {result['noise_floor_ratio']:.3f} (target <= 1.05)")
     if "co2_mase" in result:
         lines.append("co2, last 24 months: MASE (lower is better)")
-        lines += [f"  {k:<15} {v:.3f}" for k, v in result["co2_mase"].items()]
+        recipe = result.get("co2_recipe", {})
+        lines += [f"  {k:<15} {v:.3f}  {recipe.get(k, '')}" for k, v in result["co2_mase"].items()]
+        for name in ("detrended", "hybrid"):
+            if f"co2_mase_{name}" in result:
+                lines.append(f"  every kind, {name}: "
+                             + ", ".join(f"{k} {v:.3f}" for k, v in result[f"co2_mase_{name}"].items()))
     if "cells_speed" in result:
         lines.append("tslab.cells vs torch.nn, forward+backward, N=256 L=50 H=64 (target ratio <= 1.5)")
         lines += [
@@ -125,7 +132,15 @@ def readme_section(result: dict) -> str:
     if "co2_mase" in result:
         mase = result["co2_mase"]
         out += ["| co2, last 24 months | " + " | ".join(mase) + " |", "|---" * (len(mase) + 1) + "|",
-                "| MASE | " + " | ".join(f"{v:.3f}" for v in mase.values()) + " |", ""]
+                "| MASE | " + " | ".join(f"{v:.3f}" for v in mase.values()) + " |"]
+        recipe = result.get("co2_recipe", {})
+        if recipe:
+            out.append("| recipe (chosen on validation) | | | | " + " | ".join(recipe.get(k, "") for k in list(mase)[3:]) + " |")
+        for name in ("detrended", "hybrid"):
+            if f"co2_mase_{name}" in result:
+                out.append(f"| MASE, every kind {name} | | | | "
+                           + " | ".join(f"{v:.3f}" for v in result[f"co2_mase_{name}"].values()) + " |")
+        out.append("")
     if "cells_speed" in result:
         out += ["| `tslab.cells` vs `torch.nn`, forward+backward, N=256 L=50 H=64, 1 thread | ours (ms) | torch (ms) | ratio |",
                 "|---|---|---|---|"]

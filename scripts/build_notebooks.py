@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import os
 import re
 import sys
@@ -94,7 +95,12 @@ def prepare(nb: nbformat.NotebookNode, stem: str) -> nbformat.NotebookNode:
     # the bootstrap goes right before the first code cell (after title and learning goals)
     first_code = next((i for i, c in enumerate(cells) if c.cell_type == "code"), len(cells))
     cells.insert(first_code, nbformat.v4.new_code_cell(bootstrap_source()))
-    for cell in cells:
+    seen: set[str] = set()
+    for i, cell in enumerate(cells):
+        # stable cell ids (a hash of the source) keep rebuilds from rewriting every id in the diff
+        cell_id = hashlib.sha1(cell.source.encode()).hexdigest()[:8]
+        cell.id = cell_id if cell_id not in seen else f"{cell_id}-{i}"
+        seen.add(cell.id)
         cell.metadata.pop("slideshow", None)
         kind = slide_type(cell)
         if kind:

@@ -37,3 +37,15 @@ def test_latest_run_has_the_contract_keys():
     assert {"seasonal_naive", "ets", "sarima", "rnn", "lstm", "gru"} <= set(result["co2_mase"])
     assert len(result["notebook_seconds"]) == len(list((ROOT / "notebooks").glob("[0-9][0-9]_*.py")))
     assert {"rnn", "lstm", "gru"} <= set(result["cells_speed"])
+
+
+def test_co2_recurrent_scores_use_the_recipe_chosen_on_validation():
+    """Each kind in co2_mase is that kind's score under the recipe with the lower validation MASE,
+    and both recipes' scores are saved next to it."""
+    bench = _load("bench_co2")
+    result = json.loads((ROOT / "benchmarks" / "results" / "latest.json").read_text())
+    assert result["co2_recipe"] == bench.CHOSEN
+    for kind, recipe in bench.CHOSEN.items():
+        other = next(r for r in bench.VALIDATION if r != recipe)
+        assert bench.VALIDATION[recipe][kind] <= bench.VALIDATION[other][kind]
+        assert result["co2_mase"][kind] == result[f"co2_mase_{recipe}"][kind]
