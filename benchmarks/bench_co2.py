@@ -150,6 +150,39 @@ def quadratic_trend(train: np.ndarray, horizon: int) -> tuple[np.ndarray, np.nda
     return fitted[:T], fitted[T:]
 
 
+def _ensemble(kind: str, X: np.ndarray, Y: np.ndarray, x_new: np.ndarray, hidden_size: int, epochs: int,
+              lr: float, seeds: tuple[int, ...], weight_decay: float = 0.0) -> np.ndarray:
+    """Train ``SequenceModel(kind)`` on ``X (N, L, C) -> Y (N, H)`` once per seed (Adam, cosine
+    learning rate, clipping) and return the mean prediction for ``x_new (1, L, C)``, shape ``(H,)``."""
+    import torch
+
+    from tslab.data import make_loader
+    from tslab.device import seed_everything
+    from tslab.models import SequenceModel
+    from tslab.train import fit
+
+    predictions = []
+    for seed in seeds:
+        seed_everything(seed)
+        model = SequenceModel(kind, input_size=X.shape[2], hidden_size=hidden_size, output_size=Y.shape[1])
+        fit(
+            model,
+            make_loader(X, Y, batch_size=64, shuffle=True, seed=seed),
+            epochs=epochs,
+            lr=lr,
+            weight_decay=weight_decay,
+            clip_grad_norm=1.0,
+            scheduler=lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs),
+            progress=False,
+            seed=seed,
+            device="cpu",
+        )
+        model.eval()
+        with torch.no_grad():
+            predictions.append(model(torch.as_tensor(x_new, dtype=torch.float32))[0].numpy())  # (H,)
+    return np.mean(predictions, axis=0)
+
+
 def forecast_rnn(
     train: np.ndarray,
     horizon: int,
@@ -163,12 +196,7 @@ def forecast_rnn(
     """Forecast ``horizon`` steps after ``train (T,)`` with a detrended, locally normalised,
     direct multi-output recurrent network (mean over ``seeds``). Returns ``(horizon,)`` in the
     units of ``train``. Uses nothing but ``train``."""
-    import torch
-
-    from tslab.data import make_loader, make_windows
-    from tslab.device import seed_everything
-    from tslab.models import SequenceModel
-    from tslab.train import fit
+    from tslab.data import make_windows
 
     trend_train, trend_future = quadratic_trend(train, horizon)
     resid = train - trend_train
@@ -177,26 +205,8 @@ def forecast_rnn(
     X, Y = make_windows(z, input_len, horizon)  # (N, L, 1), (N, H)
     last = X[:, -1:, :]  # (N, 1, 1)
     X, Y = X - last, Y - last[:, :, 0]  # local normalisation: changes from the last value
-    x_new = torch.as_tensor(z[-input_len:] - z[-1], dtype=torch.float32)[None, :, None]  # (1, L, 1)
-    forecasts = []
-    for seed in seeds:
-        seed_everything(seed)
-        model = SequenceModel(kind, input_size=1, hidden_size=hidden_size, output_size=horizon)
-        fit(
-            model,
-            make_loader(X, Y, batch_size=64, shuffle=True, seed=seed),
-            epochs=epochs,
-            lr=lr,
-            clip_grad_norm=1.0,
-            scheduler=lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs),
-            progress=False,
-            seed=seed,
-            device="cpu",
-        )
-        model.eval()
-        with torch.no_grad():
-            forecasts.append(model(x_new)[0].numpy() + z[-1])  # (H,)
-    z_hat = np.mean(forecasts, axis=0)
+    x_new = (z[-input_len:] - z[-1])[None, :, None]  # (1, L, 1)
+    z_hat = _ensemble(kind, X, Y, x_new, hidden_size, epochs, lr, seeds) + z[-1]  # (H,)
     return trend_future + z_hat * sd + mu
 
 
@@ -213,35 +223,10 @@ def forecast_hybrid(
 ) -> np.ndarray:
     """ETS forecast plus a recurrent network's correction (:mod:`tslab.hybrid`), mean over
     ``seeds``. Returns ``(horizon,)`` in the units of ``train``. Uses nothing but ``train``."""
-    import torch
-
-    from tslab.data import make_loader
-    from tslab.device import seed_everything
     from tslab.hybrid import ets_residual_windows
-    from tslab.models import SequenceModel
-    from tslab.train import fit
 
     data = ets_residual_windows(train, input_len, horizon, m=PERIOD)  # X (N, L, 2), Y (N, H)
-    corrections = []
-    for seed in seeds:
-        seed_everything(seed)
-        model = SequenceModel(kind, input_size=2, hidden_size=hidden_size, output_size=horizon)
-        fit(
-            model,
-            make_loader(data.X, data.Y, batch_size=64, shuffle=True, seed=seed),
-            epochs=epochs,
-            lr=lr,
-            weight_decay=weight_decay,
-            clip_grad_norm=1.0,
-            scheduler=lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs),
-            progress=False,
-            seed=seed,
-            device="cpu",
-        )
-        model.eval()
-        with torch.no_grad():
-            corrections.append(model(torch.as_tensor(data.x_last))[0].numpy())  # (H,)
-    return data.combine(np.mean(corrections, axis=0))
+    return data.combine(_ensemble(kind, data.X, data.Y, data.x_last, hidden_size, epochs, lr, seeds, weight_decay))
 
 
 def _baselines() -> dict:

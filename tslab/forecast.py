@@ -23,6 +23,7 @@ import torch
 from numpy.typing import ArrayLike
 
 from tslab import metrics as _metrics
+from tslab.data import _check_int
 
 __all__ = [
     "recursive_forecast",
@@ -35,14 +36,6 @@ __all__ = [
 ]
 
 Predictor = Callable[[np.ndarray], ArrayLike]
-
-
-def _check_int(value: object, name: str, minimum: int) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
 
 
 def _windows_3d(history_window: ArrayLike | torch.Tensor) -> tuple[np.ndarray, int]:
@@ -102,7 +95,7 @@ def recursive_forecast(
         Forecasts ``(H,)`` if ``history_window`` was 1-D, else ``(N, H)``, in the model's units
         (inverse-scale before computing errors).
     """
-    horizon = _check_int(horizon, "horizon", 1)
+    horizon = _check_int("horizon", horizon, 1)
     window, in_ndim = _windows_3d(history_window)
     n = window.shape[0]
     is_module = isinstance(model, torch.nn.Module)
@@ -227,10 +220,10 @@ def rolling_origin_folds(
     Returns:
         List of ``(train_idx, test_idx)`` integer arrays; every train index < every test index.
     """
-    n = _check_int(n, "n", 2)
-    horizon = _check_int(horizon, "horizon", 1)
-    step = _check_int(step, "step", 1)
-    initial = _check_int(initial, "initial", 1)
+    n = _check_int("n", n, 2)
+    horizon = _check_int("horizon", horizon, 1)
+    step = _check_int("step", step, 1)
+    initial = _check_int("initial", initial, 1)
     if initial > n - horizon:
         raise ValueError(
             f"initial must be between 1 and n - horizon = {n - horizon}, got {initial}"

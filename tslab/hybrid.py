@@ -26,16 +26,9 @@ import torch
 from numpy.typing import ArrayLike
 
 from tslab.baselines import _check, _check_period
+from tslab.data import _check_int
 
 __all__ = ["ets_origin_forecasts", "ResidualWindows", "ets_residual_windows"]
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
 
 
 def ets_origin_forecasts(train: ArrayLike, horizon: int, m: int = 12) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -132,9 +125,8 @@ def ets_residual_windows(train: ArrayLike, input_len: int, horizon: int, m: int 
         ``x_last`` and call ``combine``.
     """
     input_len = _check_int("input_len", input_len, 2)
-    horizon = _check_int("horizon", horizon, 1)
-    y = _check(train, horizon, min_len=1)
-    paths, forecast, resid = ets_origin_forecasts(y, horizon, m)
+    paths, forecast, resid = ets_origin_forecasts(train, horizon, m)  # validates train, horizon, m
+    y = np.asarray(train, dtype=float)
     T = y.size
     first = max(input_len - 1, m)  # ETS_t(h) is defined for all h once t >= m
     origins = np.arange(first, T - horizon)
