@@ -319,11 +319,13 @@ def test_lstm_gate_trace_rejects_batched_input() -> None:
         (cells.GRUCell, {"hidden_size": -2}, ValueError, "hidden_size must be greater than zero, got -2"),
         (cells.GRU, {"input_size": 0}, ValueError, "input_size must be greater than zero, got 0"),
         (cells.RNN, {"hidden_size": 4.0}, TypeError, "hidden_size should be of type int, got: float"),
-        (cells.GRU, {"num_layers": 0}, ValueError, "num_layers must be an int greater than zero, got 0"),
+        (cells.GRU, {"num_layers": 0}, ValueError, r"num_layers must be greater than zero \(an int\), got 0"),
         (cells.LSTM, {"dropout": 1.5}, ValueError, r"dropout should be a number in range \[0, 1\].*got 1.5"),
         (cells.RNN, {"dropout": -0.1}, ValueError, r"dropout should be a number in range \[0, 1\]"),
         (cells.GRU, {"dropout": True}, ValueError, r"dropout should be a number in range \[0, 1\]"),
-        (cells.LSTM, {"proj_size": 2}, ValueError, "proj_size is not supported.*got 2"),
+        (cells.LSTM, {"proj_size": -1}, ValueError, "proj_size should be a positive integer or zero.*got -1"),
+        (cells.LSTM, {"proj_size": H}, ValueError, "proj_size has to be smaller than hidden_size, got proj_size=4"),
+        (cells.LSTM, {"proj_size": 1.5}, ValueError, "proj_size should be a positive integer or zero.*got 1.5"),
         (cells.LSTM, {"bias": 1}, TypeError, "bias should be of type bool, got: int"),
         (cells.GRU, {"batch_first": "yes"}, TypeError, "batch_first should be of type bool, got: str"),
         (cells.RNN, {"bidirectional": None}, TypeError, "bidirectional should be of type bool, got: NoneType"),
@@ -339,39 +341,35 @@ def test_bad_constructor_argument_raises_naming_it(cls, kwargs, error, match) ->
 
 
 def _assert_bad_input_named(ours, kind, x_shape, hx_shape, match) -> None:
-    """Call ``ours`` on float64 input of ``x_shape`` (and zero state of ``hx_shape``); expect ``match``."""
+    """Call ``ours`` on float64 input of ``x_shape`` (and zero state of ``hx_shape``); expect ``match``.
+
+    The error is `cells.InputError`: caught by ``except ValueError`` and ``except RuntimeError``.
+    """
     x = torch.randn(x_shape, dtype=torch.float64)
     hx = None
     if hx_shape is not None:
         hx = torch.zeros(hx_shape, dtype=torch.float64)
         hx = (hx, hx) if kind == "lstm" else hx
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(cells.InputError, match=match) as info:
         ours(x, hx)
+    assert isinstance(info.value, ValueError) and isinstance(info.value, RuntimeError)
 
 
 @pytest.mark.parametrize("kind", LAYERS)
 @pytest.mark.parametrize(
     ("x_shape", "hx_shape", "match"),
     [
-        ((5, 3, 7), None, r"input.size\(-1\) must be equal to input_size=3, got 7"),
-        ((5, 3, 2, H_IN), None, r"expected input to be 2-D \(L, H_in\) or 3-D \(L, N, H_in\), got 4-D"),
-        ((H_IN,), None, "got 1-D"),
-        (
-            (5, 3, H_IN),
-            (1, 2, H),
-            r"\(D\*num_layers, N, H_out\) for input of shape \(5, 3, 3\) must have shape \(1, 3, 4\), "
-            r"got \(1, 2, 4\)",
-        ),
-        ((5, 3, H_IN), (2, 3, H), r"must have shape \(1, 3, 4\), got \(2, 3, 4\)"),
-        (
-            (5, H_IN),
-            (1, 1, H),
-            r"for unbatched 2-D input, .* should be 2-D \(D\*num_layers, H_out\) = \(1, 4\), got 3-D",
-        ),
-        ((5, 3, H_IN), (1, H), r"for batched 3-D input, .* should be 3-D"),
+        ((5, 3, 7), None, r"input.size\(-1\) must be equal to input_size. Expected 3, got 7 \(input has shape"),
+        ((5, 3, 2, H_IN), None, r"Expected input to be 2D or 3D, got 4D instead: input must be \(L, H_in\) or \(L, N, H_in\)"),
+        ((H_IN,), None, r"got 1D instead.*got shape \(3,\)"),
+        ((5, 3, H_IN), (1, 2, H), r"Expected hidden(\[0\])? size \(1, 3, 4\), got \[1, 2, 4\]: hx.* must be \(D\*num_layers, N, H_out\)"),
+        ((5, 3, H_IN), (2, 3, H), r"Expected hidden(\[0\])? size \(1, 3, 4\), got \[2, 3, 4\]"),
+        ((5, H_IN), (1, 1, H), r"For unbatched 2-D input, hx.* should also be 2-D \(D\*num_layers, H_out\), got 3-D"),
+        ((5, 3, H_IN), (1, H), r"For batched 3-D input, hx.* should also be 3-D"),
+        ((5, H_IN), (1, 2), r"Expected hidden(\[0\])? size \(1, 4\), got \[1, 2\]: hx.* must be \(D\*num_layers, H_out\)"),
     ],
 )
-def test_layer_bad_input_raises_value_error_naming_it(kind, x_shape, hx_shape, match) -> None:
+def test_layer_bad_input_raises_input_error_naming_it(kind, x_shape, hx_shape, match) -> None:
     _, ours = make_layers(kind)
     _assert_bad_input_named(ours, kind, x_shape, hx_shape, match)
 
@@ -380,7 +378,7 @@ def test_lstm_bad_cell_state_is_named() -> None:
     _, ours = make_layers("lstm")
     x = torch.randn(5, 3, H_IN, dtype=torch.float64)
     h0, c0 = torch.zeros(1, 3, H, dtype=torch.float64), torch.zeros(1, 2, H, dtype=torch.float64)
-    with pytest.raises(ValueError, match=r"hx\[1\] \(c_0\).*must have shape \(1, 3, 4\), got \(1, 2, 4\)"):
+    with pytest.raises(cells.InputError, match=r"hidden\[1\] size \(1, 3, 4\), got \[1, 2, 4\]: hx\[1\] \(c_0\)"):
         ours(x, (h0, c0))
 
 
@@ -390,16 +388,22 @@ def test_lstm_hx_must_be_a_pair() -> None:
         ours(torch.randn(5, 3, H_IN, dtype=torch.float64), torch.zeros(1, 3, H, dtype=torch.float64))
 
 
+def test_layer_input_must_be_a_tensor_or_packed_sequence() -> None:
+    _, ours = make_layers("gru")
+    with pytest.raises(TypeError, match="input must be a Tensor or PackedSequence, got list"):
+        ours([[1.0, 2.0, 3.0]])
+
+
 def test_layer_input_dtype_mismatch_is_explained() -> None:
     _, ours = make_layers("gru")
-    match = r"input dtype \(torch.float32\) does not match weight dtype \(torch.float64\)"
-    with pytest.raises(ValueError, match=match):
+    match = r"input dtype \(torch.float32\) does not match weight dtype \(torch.float64\). Convert input"
+    with pytest.raises(cells.InputError, match=match):
         ours(torch.randn(5, 3, H_IN))
 
 
 def test_batch_first_is_named_in_the_ndim_error() -> None:
     ours = cells.RNN(H_IN, H, batch_first=True)
-    with pytest.raises(ValueError, match=r"3-D \(N, L, H_in\)"):
+    with pytest.raises(cells.InputError, match=r"\(N, L, H_in\)"):
         ours(torch.randn(2, 2, 2, H_IN))
 
 
@@ -407,18 +411,40 @@ def test_batch_first_is_named_in_the_ndim_error() -> None:
 @pytest.mark.parametrize(
     ("x_shape", "hx_shape", "match"),
     [
-        ((3, 7), None, r"input.size\(-1\) must be equal to input_size=3, got 7"),
-        ((2, 3, H_IN), None, r"expected input to be 1-D \(H_in\) or 2-D \(N, H_in\), got 3-D"),
-        ((3, H_IN), (2, H), r"must have shape \(3, 4\), got \(2, 4\)"),
-        ((H_IN,), (1, H), r"for input of shape \(3,\)\) must have shape \(4,\), got \(1, 4\)"),
+        ((3, 7), None, r"input has inconsistent input_size: got 7 expected 3 \(input shape \(3, 7\)"),
+        ((2, 3, H_IN), None, r"Expected input to be 1D or 2D, got 3D instead: input must be \(H_in\) or \(N, H_in\)"),
+        ((3, H_IN), (2, H), r"Input batch size 3 doesn't match hidden0 batch size 2: hx.* must have shape \(3, 4\)"),
+        ((3, H_IN), (3, 5), r"hidden0 has inconsistent hidden_size: got 5, expected 4: hx.* must have shape \(3, 4\)"),
+        ((H_IN,), (1, H), r"hx.* must have shape \(4,\) for input of shape \(3,\), got \(1, 4\)"),
+        ((3, H_IN), (3, 1, 1, H), r"Expected (hidden|hx\[0\]) to be 1D or 2D, got 4D instead"),
     ],
 )
-def test_cell_bad_input_raises_value_error_naming_it(kind, x_shape, hx_shape, match) -> None:
+def test_cell_bad_input_raises_input_error_naming_it(kind, x_shape, hx_shape, match) -> None:
     _, ours = make_cells(kind)
     _assert_bad_input_named(ours, kind, x_shape, hx_shape, match)
 
 
 def test_cell_input_dtype_mismatch_is_explained() -> None:
     _, ours = make_cells("lstm")
-    with pytest.raises(ValueError, match=r"LSTMCell: input dtype \(torch.float32\) does not match"):
+    with pytest.raises(cells.InputError, match=r"LSTMCell: RNN input dtype \(torch.float32\) does not match"):
         ours(torch.randn(2, H_IN))
+
+
+@pytest.mark.parametrize("bias", ["relu", "tanh"])
+def test_cell_reads_a_string_bias_as_torch_does_and_warns(bias: str) -> None:
+    # torch.nn.RNNCell(10, 20, "relu") passes "relu" as bias (the third positional argument).
+    with pytest.warns(UserWarning, match=f"bias='{bias}' is read as bias=True.*did you mean nonlinearity"):
+        ours = cells.RNNCell(10, 20, bias)
+    ref = nn.RNNCell(10, 20, bias)
+    assert ours.nonlinearity == ref.nonlinearity == "tanh"
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in ref.named_parameters()]
+    assert repr(ours) == repr(ref)
+
+
+def test_cell_positional_arguments_follow_torch() -> None:
+    ours, ref = cells.RNNCell(10, 20, False, "relu"), nn.RNNCell(10, 20, False, "relu")
+    assert (ours.bias, ours.nonlinearity) == (ref.bias, ref.nonlinearity) == (False, "relu")
+    lstm, ref_lstm = cells.LSTM(3, 8, 2, True, True, 0.0, True, 4), nn.LSTM(3, 8, 2, True, True, 0.0, True, 4)
+    assert repr(lstm).split("(", 1)[1] == repr(ref_lstm).split("(", 1)[1]
+    rnn, ref_rnn = cells.RNN(3, 8, 2, "relu", False), nn.RNN(3, 8, 2, "relu", False)
+    assert (rnn.nonlinearity, rnn.bias) == (ref_rnn.nonlinearity, ref_rnn.bias) == ("relu", False)
