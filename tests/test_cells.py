@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 import torch
 from torch import nn
@@ -448,3 +450,189 @@ def test_cell_positional_arguments_follow_torch() -> None:
     assert repr(lstm).split("(", 1)[1] == repr(ref_lstm).split("(", 1)[1]
     rnn, ref_rnn = cells.RNN(3, 8, 2, "relu", False), nn.RNN(3, 8, 2, "relu", False)
     assert (rnn.nonlinearity, rnn.bias) == (ref_rnn.nonlinearity, ref_rnn.bias) == ("relu", False)
+
+
+# --- PackedSequence ----------------------------------------------------------------------------
+
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence  # noqa: E402
+
+LENGTHS = {"sorted": [5, 4, 4, 2, 1], "unsorted": [2, 5, 1, 4, 3], "equal": [3, 3, 3]}
+
+
+def run_packed(module, lengths, enforce_sorted: bool, given_hx: bool, kind: str):
+    """Pack a random padded batch, run ``module``, backward; return outputs and grads (input, hx, params)."""
+    gen = torch.Generator().manual_seed(0)
+    n, length = len(lengths), max(lengths)
+    shape = (n, length, H_IN) if module.batch_first else (length, n, H_IN)
+    x = torch.randn(shape, generator=gen, dtype=torch.float64).requires_grad_(True)
+    packed = pack_padded_sequence(x, torch.tensor(lengths), batch_first=module.batch_first, enforce_sorted=enforce_sorted)
+    hx, leaves = None, []
+    if given_hx:
+        d = (2 if module.bidirectional else 1) * module.num_layers
+        h_out = getattr(module, "proj_size", 0) or H
+        leaves = [torch.randn(d, n, h_out, generator=gen, dtype=torch.float64).requires_grad_(True)]
+        if kind == "lstm":
+            leaves.append(torch.randn(d, n, H, generator=gen, dtype=torch.float64).requires_grad_(True))
+        hx = leaves[0] if len(leaves) == 1 else tuple(leaves)
+    output, h_n = module(packed, hx)
+    assert isinstance(output, PackedSequence)
+    outs = [output.data, *_flat(h_n)]
+    padded, out_lengths = pad_packed_sequence(output, batch_first=module.batch_first)
+    assert out_lengths.tolist() == list(lengths)
+    wgen = torch.Generator().manual_seed(1)
+    sum((o * torch.randn(o.shape, generator=wgen, dtype=o.dtype)).sum() for o in outs).backward()
+    grads = {name: p.grad for name, p in module.named_parameters()}
+    grads["input"] = x.grad
+    grads.update({f"hx{k}": leaf.grad for k, leaf in enumerate(leaves)})
+    return [o.detach() for o in outs] + [padded.detach()], grads
+
+
+PACKED_CONFIGS = {
+    "one_layer": {},
+    "bidirectional_two_layers": {"bidirectional": True, "num_layers": 2},
+    "batch_first_bidirectional": {"batch_first": True, "bidirectional": True},
+    "no_bias_three_layers": {"bias": False, "num_layers": 3},
+}
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+@pytest.mark.parametrize("config", PACKED_CONFIGS)
+@pytest.mark.parametrize("lengths", LENGTHS)
+@pytest.mark.parametrize("given_hx", [False, True])
+def test_packed_sequence_matches_torch(kind: str, config: str, lengths: str, given_hx: bool) -> None:
+    ref, ours = make_layers(kind, **PACKED_CONFIGS[config])
+    enforce_sorted = lengths != "unsorted"
+    args = (LENGTHS[lengths], enforce_sorted, given_hx, kind)
+    assert_same(run_packed(ref, *args), run_packed(ours, *args))
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_packed_final_state_is_each_sequences_own_last_step(kind: str) -> None:
+    # Forward direction: h_n of a sequence equals its output at its last valid step; reverse
+    # direction: its output at step 0. Checked on ours directly (torch agrees, test above).
+    _, ours = make_layers(kind, bidirectional=True)
+    lengths = [2, 5, 1, 4]
+    x = torch.randn(5, 4, H_IN, dtype=torch.float64)
+    output, h_n = ours(pack_padded_sequence(x, torch.tensor(lengths), enforce_sorted=False))
+    h_n = h_n[0] if kind == "lstm" else h_n
+    padded, _ = pad_packed_sequence(output)  # (L, N, 2*H)
+    for b, n in enumerate(lengths):
+        torch.testing.assert_close(h_n[0, b], padded[n - 1, b, :H], atol=0, rtol=0)
+        torch.testing.assert_close(h_n[1, b], padded[0, b, H:], atol=0, rtol=0)
+        assert (padded[n:, b] == 0).all()  # nothing is computed past a sequence's end
+
+
+def test_packed_input_is_checked() -> None:
+    ours = cells.GRU(H_IN, H)
+    packed = pack_padded_sequence(torch.randn(4, 2, H_IN + 1), torch.tensor([4, 2]))
+    with pytest.raises(cells.InputError, match=r"input_size. Expected 3, got 4 \(PackedSequence.data"):
+        ours(packed)
+    packed = pack_padded_sequence(torch.randn(4, 2, H_IN), torch.tensor([4, 2]))
+    with pytest.raises(cells.InputError, match=r"Expected hidden size \(1, 2, 4\), got \[1, 3, 4\]"):
+        ours(packed, torch.zeros(1, 3, H))
+
+
+def test_run_over_time_on_a_packed_batch_by_hand() -> None:
+    # step = add the input to the state: the final state of each sequence is the sum of its own steps
+    steps = [torch.tensor([[1.0], [10.0], [100.0]]), torch.tensor([[2.0], [20.0]]), torch.tensor([[3.0]])]
+    state = (torch.zeros(3, 1),)
+    outputs, final = cells.run_over_time(lambda x, s: (s[0] + x,), steps, state)
+    assert [o.flatten().tolist() for o in outputs] == [[1, 10, 100], [3, 30], [6]]
+    assert final[0].flatten().tolist() == [6, 30, 100]
+    outputs, final = cells.run_over_time(lambda x, s: (s[0] + x,), steps, state, reverse=True)
+    assert [o.flatten().tolist() for o in outputs] == [[6, 30, 100], [5, 20], [3]]
+    assert final[0].flatten().tolist() == [6, 30, 100]
+
+
+# --- LSTM proj_size ----------------------------------------------------------------------------
+
+
+PROJ_CONFIGS = {
+    "one_layer": {"proj_size": 2},
+    "bidirectional_two_layers": {"proj_size": 3, "bidirectional": True, "num_layers": 2},
+    "batch_first_no_bias": {"proj_size": 1, "batch_first": True, "bias": False},
+}
+
+
+@pytest.mark.parametrize("config", PROJ_CONFIGS)
+@pytest.mark.parametrize("given_hx", [False, True])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_lstm_projection_matches_torch(config: str, given_hx: bool, reverse: bool) -> None:
+    ref, ours = make_layers("lstm", reverse=reverse, **PROJ_CONFIGS[config])
+    x = torch.randn((3, 5, H_IN) if ref.batch_first else (5, 3, H_IN), dtype=torch.float64)
+    hx = None
+    if given_hx:
+        d = (2 if ref.bidirectional else 1) * ref.num_layers
+        hx = (torch.randn(d, 3, ref.proj_size, dtype=torch.float64), torch.randn(d, 3, H, dtype=torch.float64))
+    assert_same(run_and_grad(ref, x, hx), run_and_grad(ours, x, hx))
+    assert_same(run_packed(ref, [5, 3, 4], False, given_hx, "lstm"), run_packed(ours, [5, 3, 4], False, given_hx, "lstm"))
+
+
+def test_lstm_projection_parameters_shapes_and_initialisation_equal_torch() -> None:
+    kw = dict(num_layers=2, bidirectional=True, proj_size=2)
+    torch.manual_seed(4)
+    ref = nn.LSTM(H_IN, H, **kw)
+    torch.manual_seed(4)
+    ours = cells.LSTM(H_IN, H, **kw)
+    assert [(n, p.shape) for n, p in ours.named_parameters()] == [(n, p.shape) for n, p in ref.named_parameters()]
+    assert ours.weight_hr_l1_reverse.shape == (2, H) and ours.weight_hh_l0.shape == (4 * H, 2)
+    for a, b in zip(ref.parameters(), ours.parameters(), strict=True):
+        assert torch.equal(a, b)
+    out, (h, c) = ours(torch.randn(5, 3, H_IN))
+    assert out.shape == (5, 3, 2 * 2) and h.shape == (4, 3, 2) and c.shape == (4, 3, H)
+
+
+# --- what torch.nn.RNNBase users touch ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("kw", [{}, {"num_layers": 2, "bidirectional": True}, {"proj_size": 2, "bias": False}])
+def test_all_weights_flatten_parameters_and_repr_match_torch(kw: dict) -> None:
+    ref, ours = make_layers("lstm", **kw)
+    names = lambda m: [[next(n for n, q in m.named_parameters() if q is p) for p in ws] for ws in m.all_weights]  # noqa: E731
+    assert names(ours) == names(ref)
+    assert ours.flatten_parameters() is None
+    assert repr(ours).split("(", 1)[1] == repr(ref).split("(", 1)[1]
+
+
+def _dtypes(result) -> list[torch.dtype]:
+    if isinstance(result, PackedSequence):
+        return [result.data.dtype]
+    if isinstance(result, torch.Tensor):
+        return [result.dtype]
+    return [d for part in result for d in _dtypes(part)]
+
+
+AUTOCAST_MODULES = {
+    "RNN": {}, "LSTM": {}, "LSTM_proj": {"proj_size": 2}, "GRU": {"bidirectional": True, "num_layers": 2},
+    "RNNCell": {}, "LSTMCell": {}, "GRUCell": {},
+}
+
+
+@pytest.mark.parametrize("name", AUTOCAST_MODULES)
+@pytest.mark.parametrize("input_dtype", [torch.float32, torch.bfloat16])
+@pytest.mark.parametrize("packed", [False, True])
+def test_output_dtypes_under_cpu_autocast_match_torch(name: str, input_dtype: torch.dtype, packed: bool) -> None:
+    cls_name = name.split("_")[0]
+    if packed and cls_name.endswith("Cell"):
+        pytest.skip("cells take one step, there is nothing to pack")
+    torch.manual_seed(0)
+    ref = getattr(nn, cls_name)(H_IN, H, **AUTOCAST_MODULES[name])
+    ours = getattr(cells, cls_name)(H_IN, H, **AUTOCAST_MODULES[name])
+    ours.load_state_dict(ref.state_dict())
+    x = (torch.randn(2, H_IN) if cls_name.endswith("Cell") else torch.randn(5, 2, H_IN)).to(input_dtype)
+    if packed:
+        x = pack_padded_sequence(x, torch.tensor([5, 3]))
+    with torch.autocast("cpu", dtype=torch.bfloat16), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch: "LSTM with projections is not supported with oneDNN"
+        ref_out, our_out = ref(x), ours(x)
+    assert _dtypes(our_out) == _dtypes(ref_out)
+    for a, b in zip(_flat_any(ref_out), _flat_any(our_out)):
+        torch.testing.assert_close(b.float(), a.float(), atol=0.1, rtol=0.1)  # bfloat16 has 8 bits
+
+
+def _flat_any(result) -> list[torch.Tensor]:
+    if isinstance(result, PackedSequence):
+        return [result.data]
+    if isinstance(result, torch.Tensor):
+        return [result]
+    return [t for part in result for t in _flat_any(part)]

@@ -275,19 +275,23 @@ def _init_uniform(module: nn.Module, hidden_size: int) -> None:
 
 
 # Output dtypes of torch.nn's modules under CPU autocast (bfloat16), measured on torch 2.13 and
-# checked by tests/test_cells.py: some fused kernels run in the low precision, some in float32.
-_CPU_AUTOCAST_KEEPS_FLOAT32 = {"GRU": (True,), "LSTMCell": (True, True), "GRUCell": (True,)}
+# checked by tests/test_cells.py: some of torch's kernels return the low precision (RNN, LSTM on
+# a padded batch, RNNCell), the others the input's dtype; an LSTM with a projection returns
+# output and h_n in the low precision and c_n in the input's dtype.
+_CPU_AUTOCAST_KEEPS_INPUT_DTYPE = ("GRU", "LSTMCell", "GRUCell")
 
 
-def _autocast_dtypes(owner: str, outputs: State, device_type: str, proj: bool = False) -> State:
-    """Cast ``outputs`` to the dtypes ``torch.nn`` returns under CPU ``torch.autocast``."""
+def _autocast_dtypes(
+    owner: str, outputs: State, input_dtype: torch.dtype, device_type: str, proj: bool = False, packed: bool = False
+) -> State:
+    """Cast ``outputs`` to the dtypes ``torch.nn`` returns under CPU ``torch.autocast``; else unchanged."""
     if device_type != "cpu" or not torch.is_autocast_enabled("cpu"):
         return outputs
-    low = torch.get_autocast_dtype("cpu")
-    keep = _CPU_AUTOCAST_KEEPS_FLOAT32.get(owner, (False,) * len(outputs))
+    keep = owner in _CPU_AUTOCAST_KEEPS_INPUT_DTYPE or (owner == "LSTM" and packed and not proj)
+    dtypes = [input_dtype if keep else torch.get_autocast_dtype("cpu")] * len(outputs)
     if owner == "LSTM" and proj:
-        keep = (False, False, True)  # output and h_n low precision, c_n float32
-    return tuple(t.float() if k else t.to(low) for t, k in zip(outputs, keep))
+        dtypes[-1] = input_dtype  # c_n
+    return tuple(t.to(d) for t, d in zip(outputs, dtypes, strict=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,8 +400,8 @@ class _CellBase(nn.Module):
             x_proj = x_proj + self.bias_hh
         return x_proj
 
-    def _finish(self, new: State, unbatched: bool, device_type: str) -> State:
-        new = _autocast_dtypes(type(self).__name__, new, device_type)
+    def _finish(self, new: State, unbatched: bool, input: Tensor) -> State:
+        new = _autocast_dtypes(type(self).__name__, new, input.dtype, input.device.type)
         return tuple(s.squeeze(0) for s in new) if unbatched else new
 
 
@@ -433,7 +437,7 @@ class RNNCell(_CellBase):
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         x, (h,), unbatched = self._prepare(input, hx)
         h = rnn_step(self._input_projection(x), h, self.weight_hh.t(), self.nonlinearity)
-        return self._finish((h,), unbatched, x.device.type)[0]
+        return self._finish((h,), unbatched, input)[0]
 
 
 class LSTMCell(_CellBase):
@@ -449,7 +453,7 @@ class LSTMCell(_CellBase):
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
         x, (h, c), unbatched = self._prepare(input, hx)
         h, c = lstm_step(self._input_projection(x), h, c, self.weight_hh.t())
-        return self._finish((h, c), unbatched, x.device.type)
+        return self._finish((h, c), unbatched, input)
 
 
 class GRUCell(_CellBase):
@@ -466,7 +470,7 @@ class GRUCell(_CellBase):
         x, (h,), unbatched = self._prepare(input, hx)
         x_proj = self._input_projection(x, fold_b_hh=False)
         h = gru_step(x_proj, h, self.weight_hh.t(), self.bias_hh)
-        return self._finish((h,), unbatched, x.device.type)[0]
+        return self._finish((h,), unbatched, input)[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -749,14 +753,15 @@ class _RecurrentBase(nn.Module):
 
     def _pack(self, batch: Batch, x: Tensor, h_n: State):
         """The output in the input's layout, and ``h_n`` (``(h_n, c_n)``) in the caller's batch order."""
+        x, *h_n = _autocast_dtypes(
+            type(self).__name__, (x, *h_n), batch.x.dtype, x.device.type, self.proj_size > 0, batch.packed is not None
+        )
         if batch.packed is not None:
             p = batch.packed
-            if p.unsorted_indices is not None:
-                h_n = tuple(s.index_select(1, p.unsorted_indices) for s in h_n)
-            x, *h_n = _autocast_dtypes(type(self).__name__, (x, *h_n), x.device.type, self.proj_size > 0)
+            if p.unsorted_indices is not None:  # back to the caller's batch order
+                h_n = [s.index_select(1, p.unsorted_indices) for s in h_n]
             output = PackedSequence(x, p.batch_sizes, p.sorted_indices, p.unsorted_indices)
         else:
-            x, *h_n = _autocast_dtypes(type(self).__name__, (x, *h_n), x.device.type, self.proj_size > 0)
             if self.batch_first:
                 x = x.transpose(0, 1)  # (N, L, D*H_out)
             if batch.unbatched:
