@@ -11,7 +11,8 @@ Parts (each a script in this folder with a ``measure() -> dict``):
 - ``co2``       (bench_co2.py): ``co2_mase`` on the 24-month co2 holdout (each recurrent kind with
   the recipe chosen on validation), plus ``co2_mase_detrended``, ``co2_mase_hybrid`` (every kind
   under each recipe) and ``co2_recipe``;
-- ``cells``     (bench_cells.py): ``cells_speed`` hand-written vs torch.nn, forward+backward;
+- ``cells``     (bench_cells.py): ``cells_speed`` hand-written vs torch.nn, forward+backward, on a
+  padded batch (``rnn``, ``lstm``, ``gru``) and a packed one of lengths 10-50 (``*_packed``);
 - ``notebooks``: ``notebook_seconds``, each notebook executed headless in a fresh CPU kernel.
 
 Everything is seeded: two runs on one machine give the same accuracies and errors (timings vary).
@@ -95,9 +96,9 @@ def table(result: dict) -> str:
                 lines.append(f"  every kind, {name}: "
                              + ", ".join(f"{k} {v:.3f}" for k, v in result[f"co2_mase_{name}"].items()))
     if "cells_speed" in result:
-        lines.append("tslab.cells vs torch.nn, forward+backward, N=256 L=50 H=64 (target ratio <= 1.5)")
+        lines.append("tslab.cells vs torch.nn, forward+backward, N=256 L=50 (packed: lengths 10-50) H=64 (target ratio <= 1.5)")
         lines += [
-            f"  {k:<5} {v['tslab_ms']:8.2f} ms vs {v['torch_ms']:8.2f} ms  ratio {v['ratio']:.2f}"
+            f"  {k:<11} {v['tslab_ms']:8.2f} ms vs {v['torch_ms']:8.2f} ms  ratio {v['ratio']:.2f}"
             for k, v in result["cells_speed"].items()
             if isinstance(v, dict)
         ]
@@ -142,9 +143,9 @@ def readme_section(result: dict) -> str:
                            + " | ".join(f"{v:.3f}" for v in result[f"co2_mase_{name}"].values()) + " |")
         out.append("")
     if "cells_speed" in result:
-        out += ["| `tslab.cells` vs `torch.nn`, forward+backward, N=256 L=50 H=64, 1 thread | ours (ms) | torch (ms) | ratio |",
+        out += ["| `tslab.cells` vs `torch.nn`, forward+backward, N=256 L=50 H=64, 1 thread (packed: lengths 10–50) | ours (ms) | torch (ms) | ratio |",
                 "|---|---|---|---|"]
-        out += [f"| {k.upper()} | {v['tslab_ms']:.1f} | {v['torch_ms']:.1f} | {v['ratio']:.2f} |"
+        out += [f"| {k.upper().replace('_PACKED', ', packed')} | {v['tslab_ms']:.1f} | {v['torch_ms']:.1f} | {v['ratio']:.2f} |"
                 for k, v in result["cells_speed"].items() if isinstance(v, dict)]
         out.append("")
     if "notebook_seconds" in result:
