@@ -143,7 +143,8 @@ def readme_section(result: dict) -> str:
                            + " | ".join(f"{v:.3f}" for v in result[f"co2_mase_{name}"].values()) + " |")
         out.append("")
     if "cells_speed" in result:
-        out += ["| `tslab.cells` vs `torch.nn`, forward+backward, N=256 L=50 H=64, 1 thread (packed: lengths 10–50) | ours (ms) | torch (ms) | ratio |",
+        packed = " (packed: lengths 10–50)" if any(k.endswith("_packed") for k in result["cells_speed"]) else ""
+        out += [f"| `tslab.cells` vs `torch.nn`, forward+backward, N=256 L=50 H=64, 1 thread{packed} | ours (ms) | torch (ms) | ratio |",
                 "|---|---|---|---|"]
         out += [f"| {k.upper().replace('_PACKED', ', packed')} | {v['tslab_ms']:.1f} | {v['torch_ms']:.1f} | {v['ratio']:.2f} |"
                 for k, v in result["cells_speed"].items() if isinstance(v, dict)]

@@ -188,6 +188,23 @@ def test_dropout_in_eval_mode_matches_torch(kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", LAYERS)
+@pytest.mark.parametrize("packed", [False, True])
+def test_dropout_in_train_mode_matches_torch_with_the_same_seed(kind: str, packed: bool) -> None:
+    # F.dropout between layers draws the same random numbers as torch.nn's kernels.
+    ref, ours = make_layers(kind, num_layers=3, dropout=0.5, bidirectional=True)
+    ref.train(), ours.train()
+    results = []
+    for module in (ref, ours):
+        torch.manual_seed(7)
+        if packed:
+            results.append(run_packed(module, [5, 2, 4], False, True, kind))
+        else:
+            x, hx = make_input(kind, 3, 5, unbatched=False, given_hx=True, module=module)
+            results.append(run_and_grad(module, x, hx))
+    assert_same(*results)
+
+
+@pytest.mark.parametrize("kind", LAYERS)
 def test_dropout_in_train_mode_changes_output(kind: str) -> None:
     _, ours = make_layers(kind, num_layers=2, dropout=0.5)
     x = torch.randn(5, 3, H_IN, dtype=torch.float64)
