@@ -477,7 +477,23 @@ assert tiny_packed.batch_sizes.tolist() == [3, 2, 1]  # 3 series at step 0, 2 at
 
 # %% [markdown]
 # Step 0 holds the first value of all three series (longest first: 1, 20, 10), step 1 the two
-# still running (2, 21), step 2 only the longest (3). No padding zero is stored. The same GRU
+# still running (2, 21), step 2 only the longest (3). No padding zero is stored.
+#
+# The loop over time that reads it is short: `tslab.cells.run_over_time` runs the cell at step
+# $t$ on the first `batch_sizes[t]` rows, and keeps the state of a row that has ended as that
+# series' final state. With a toy "cell" that adds its input to the state, the outputs are
+# running sums and the final state is each series' own sum:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+steps = tiny_packed.data.split(tiny_packed.batch_sizes.tolist())  # step t: (N_t, 1)
+outputs, (final,) = tslab.cells.run_over_time(lambda x_t, state: (state[0] + x_t,), steps, (torch.zeros(3, 1),))
+print("outputs per step", [o.flatten().tolist() for o in outputs])
+print("final state     ", final[tiny_packed.unsorted_indices].flatten().tolist(), "(back in the batch's order)")
+assert final[tiny_packed.unsorted_indices].flatten().tolist() == [6.0, 10.0, 41.0]
+
+# %% [markdown]
+# Series 1 ended after one step, and its final state is 10, not a sum over padding. The same GRU
 # classifier now trains on the padded batch and on the packed one, with the same seed and budget
 # (6 epochs):
 

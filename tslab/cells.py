@@ -478,7 +478,7 @@ class GRUCell(_CellBase):
 # ---------------------------------------------------------------------------------------------
 
 
-class LayerWeights(NamedTuple):
+class _LayerWeights(NamedTuple):
     """The weights of one layer and direction, ready for the loop over time."""
 
     w_ih: Tensor  # (G*H, H_in of this layer)
@@ -488,7 +488,7 @@ class LayerWeights(NamedTuple):
     w_hr_T: Tensor | None  # (H, P), LSTM projection, else None
 
 
-class Batch(NamedTuple):
+class _Batch(NamedTuple):
     """A batch in the layout the loop runs on (see `_RecurrentBase._unpack`)."""
 
     x: Tensor  # (L, N, H_in) padded, or (sum of N_t, H_in) packed data
@@ -643,7 +643,7 @@ class _RecurrentBase(nn.Module):
         x, h_n = self._run_layers(batch, states)
         return self._pack(batch, x, h_n)
 
-    def _run_layers(self, batch: Batch, states: State) -> tuple[Tensor, State]:
+    def _run_layers(self, batch: _Batch, states: State) -> tuple[Tensor, State]:
         """All layers and directions. ``states``: each ``(D*num_layers, N, .)``, in sorted order.
 
         Layer ``k > 0`` reads layer ``k-1``'s hidden states, both directions side by side
@@ -668,28 +668,28 @@ class _RecurrentBase(nn.Module):
                 x = F.dropout(x, self.dropout, training=True)  # only between layers
         return x, tuple(torch.stack(parts) for parts in zip(*finals))  # each (D*num_layers, N, .)
 
-    def _weights(self, layer: int, direction: int) -> LayerWeights:
+    def _weights(self, layer: int, direction: int) -> _LayerWeights:
         w_ih, w_hh, *rest = (getattr(self, n) for n in self._param_names(layer, direction))
         b_ih, b_hh = rest[:2] if self.bias else (None, None)
         w_hr = rest[-1] if self.proj_size > 0 else None
         b_in = b_ih
         if self.fold_b_hh and b_hh is not None:
             b_in, b_hh = b_ih + b_hh, None  # both biases are constant over time: add them once
-        return LayerWeights(w_ih, w_hh.t(), b_in, b_hh, None if w_hr is None else w_hr.t())
+        return _LayerWeights(w_ih, w_hh.t(), b_in, b_hh, None if w_hr is None else w_hr.t())
 
-    def _step(self, x_proj: Tensor, state: State, w: LayerWeights) -> State:
+    def _step(self, x_proj: Tensor, state: State, w: _LayerWeights) -> State:
         """One time step: ``x_proj (N, G*H)`` and the state tuple -> the new state tuple."""
         raise NotImplementedError
 
     # -- packing: the input's layout in, the same layout out --------------------------------
 
-    def _unpack(self, input: Tensor | PackedSequence) -> Batch:
-        """Padded ``(L, N, H_in)``/``(N, L, H_in)``/``(L, H_in)`` or packed input -> a time-major `Batch`."""
+    def _unpack(self, input: Tensor | PackedSequence) -> _Batch:
+        """Padded ``(L, N, H_in)``/``(N, L, H_in)``/``(L, H_in)`` or packed input -> a time-major `_Batch`."""
         owner = type(self).__name__
         if isinstance(input, PackedSequence):
             data = input.data  # (sum of N_t, H_in): step 0's N_0 rows, then step 1's N_1 rows, ...
             self._check_input(data, 2, "PackedSequence.data (sum of lengths, H_in)")
-            return Batch(data, input.batch_sizes.tolist(), input, False)
+            return _Batch(data, input.batch_sizes.tolist(), input, False)
         if not isinstance(input, Tensor):
             raise TypeError(f"{owner}: input must be a Tensor or PackedSequence, got {type(input).__name__}")
         if input.dim() not in (2, 3):
@@ -703,7 +703,7 @@ class _RecurrentBase(nn.Module):
         if self.batch_first and not unbatched:
             x = x.transpose(0, 1)  # (L, N, H_in): the loop runs over the first dimension
         self._check_input(x, 3, "input")
-        return Batch(x, None, None, unbatched)
+        return _Batch(x, None, None, unbatched)
 
     def _check_input(self, x: Tensor, dim: int, what: str) -> None:
         owner = type(self).__name__
@@ -716,7 +716,7 @@ class _RecurrentBase(nn.Module):
                 f"got {x.shape[-1]} ({what} has shape {tuple(x.shape)})"
             )
 
-    def _initial_state(self, batch: Batch, hx: Tensor | tuple[Tensor, ...] | None) -> State:
+    def _initial_state(self, batch: _Batch, hx: Tensor | tuple[Tensor, ...] | None) -> State:
         """``hx`` checked and in the loop's layout: each part ``(D*num_layers, N, .)``, rows in sorted order."""
         owner = type(self).__name__
         num_directions = 2 if self.bidirectional else 1
@@ -751,7 +751,9 @@ class _RecurrentBase(nn.Module):
             states = tuple(s.index_select(1, batch.packed.sorted_indices) for s in states)
         return states
 
-    def _pack(self, batch: Batch, x: Tensor, h_n: State):
+    def _pack(
+        self, batch: _Batch, x: Tensor, h_n: State
+    ) -> tuple[Tensor | PackedSequence, Tensor | tuple[Tensor, Tensor]]:
         """The output in the input's layout, and ``h_n`` (``(h_n, c_n)``) in the caller's batch order."""
         x, *h_n = _autocast_dtypes(
             type(self).__name__, (x, *h_n), batch.x.dtype, x.device.type, self.proj_size > 0, batch.packed is not None
@@ -805,7 +807,7 @@ class RNN(_RecurrentBase):
             input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype
         )
 
-    def _step(self, x_proj: Tensor, state: State, w: LayerWeights) -> State:
+    def _step(self, x_proj: Tensor, state: State, w: _LayerWeights) -> State:
         return (rnn_step(x_proj, state[0], w.w_hh_T, self.nonlinearity),)
 
 
@@ -847,7 +849,7 @@ class LSTM(_RecurrentBase):
             input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype
         )
 
-    def _step(self, x_proj: Tensor, state: State, w: LayerWeights) -> State:
+    def _step(self, x_proj: Tensor, state: State, w: _LayerWeights) -> State:
         return lstm_step(x_proj, state[0], state[1], w.w_hh_T, w.w_hr_T)
 
 
@@ -863,7 +865,7 @@ class GRU(_RecurrentBase):
     # __init__ is _RecurrentBase's: input_size, hidden_size, num_layers, bias, batch_first,
     # dropout, bidirectional, device, dtype (torch.nn.GRU's arguments, in its order).
 
-    def _step(self, x_proj: Tensor, state: State, w: LayerWeights) -> State:
+    def _step(self, x_proj: Tensor, state: State, w: _LayerWeights) -> State:
         return (gru_step(x_proj, state[0], w.w_hh_T, w.b_hh),)
 
 
