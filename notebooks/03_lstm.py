@@ -254,7 +254,8 @@ P = 4
 proj = nn.LSTM(3, 16, proj_size=P)
 print({name: tuple(p.shape) for name, p in proj.named_parameters()})
 print(f"parameters: proj_size={P} {count(proj)}, no projection {count(nn.LSTM(3, 16))}")
-assert count(proj) == 4 * 16 * (3 + P + 2) + P * 16
+assert count(proj) == 4 * 16 * (3 + P + 2) + P * 16 == count(nn.LSTM(3, 16)) - 64 * (16 - P) + P * 16
+assert count(proj) < count(nn.LSTM(3, 16)) / 2
 with warnings.catch_warnings():  # torch notes that its oneDNN CPU kernel has no projection
     warnings.filterwarnings("ignore", message="LSTM with projections")
     output, (h_n, c_n) = proj(torch.randn(7, 2, 3))  # (L, N, H_in)
@@ -263,9 +264,10 @@ assert output.shape == (7, 2, P) and h_n.shape == (1, 2, P) and c_n.shape == (1,
 
 # %% [markdown]
 # The new parameter `weight_hr_l0` is $W_{hr}$; `weight_hh_l0` is now $(64, 4)$. The count
-# (printed above) is less than half of the unprojected LSTM's, almost all of the saving in
-# $W_{hh}$. `tslab.cells.LSTM` has the same `proj_size`, the same parameter names and shapes,
-# so the state dict moves over, and the numbers agree:
+# (printed above) is less than half of the unprojected LSTM's: $W_{hh}$ lost
+# $64 \cdot (16 - 4) = 768$ entries and $W_{hr}$ added $4 \cdot 16 = 64$. `tslab.cells.LSTM` has
+# the same `proj_size`, the same parameter names and shapes, so the state dict moves over, and
+# the numbers agree:
 
 # %%
 ours_proj = tslab.cells.LSTM(3, 16, proj_size=P)
