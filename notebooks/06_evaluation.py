@@ -41,7 +41,7 @@ from sklearn.metrics import roc_curve
 from threadpoolctl import threadpool_limits  # installed with scikit-learn
 from torch import nn
 
-from tslab import baselines, forecast, metrics
+from tslab import baselines, forecast, metrics, plots
 from tslab.data import chronological_split, make_anomaly_dataset, make_loader, make_trend_series, make_windows
 from tslab.device import get_device, seed_everything
 from tslab.exercises import check_close, check_in
@@ -50,6 +50,7 @@ from tslab.train import fit, predict
 
 seed_everything(0)
 device = get_device()
+plots.use_course_style()  # larger fonts, colour-blind-safe colours: readable when projected
 torch.set_num_threads(1)  # one thread: small models gain little from two, and timings vary less
 threadpool_limits(1)  # NumPy/statsmodels BLAS too: two BLAS threads on two busy cores stall
 print(f"Running on: {device}")

@@ -37,7 +37,7 @@ import pandas as pd
 import torch
 from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
-from tslab import baselines, metrics
+from tslab import baselines, metrics, plots
 from tslab.data import Scaler, load_dataset, make_loader, make_windows
 from tslab.device import get_device, seed_everything
 from tslab.exercises import check_close, check_value
@@ -47,6 +47,7 @@ from tslab.train import fit, predict
 
 seed_everything(0)
 device = get_device()
+plots.use_course_style()  # larger fonts, colour-blind-safe colours: readable when projected
 torch.set_num_threads(1)  # small models: one thread is as fast and steadier on a shared CPU
 threadpool_limits(1)  # NumPy/statsmodels BLAS too: two BLAS threads on two busy cores stall
 print(f"Running on: {device}")

@@ -58,3 +58,24 @@ def test_importing_tslab_leaves_rcparams_alone():
 
     importlib.reload(tslab.plots)
     assert dict(matplotlib.rcParams) == before
+
+
+def test_use_course_style_sets_readable_colour_blind_safe_defaults():
+    import matplotlib as mpl
+
+    from tslab.plots import PALETTE, use_course_style
+
+    with mpl.rc_context():
+        use_course_style(16)
+        assert mpl.rcParams["font.size"] == 16 and mpl.rcParams["legend.fontsize"] == 15
+        assert mpl.rcParams["axes.prop_cycle"].by_key()["color"][:2] == list(PALETTE[:2])
+    assert mpl.rcParams["font.size"] != 16  # rc_context restored it: the style is only what you call
+
+
+def test_use_course_style_rejects_bad_font_size():
+    from tslab.plots import use_course_style
+
+    with pytest.raises(TypeError, match="font_size"):
+        use_course_style("big")
+    with pytest.raises(ValueError, match="font_size"):
+        use_course_style(2)
