@@ -107,7 +107,7 @@ def prepare(nb: nbformat.NotebookNode, stem: str) -> nbformat.NotebookNode:
             cell.metadata["slideshow"] = {"slide_type": kind}
     nb.metadata["jupytext"] = {
         "formats": "ipynb,py:percent",
-        "cell_metadata_filter": "-all",  # slide metadata is derived from headings, not kept in the .py
+        "cell_metadata_filter": "tags,-all",  # only tags (e.g. slides-skip) in the .py; slide metadata comes from headings
         "notebook_metadata_filter": "-all",
     }
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}

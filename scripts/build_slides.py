@@ -412,10 +412,20 @@ def deck_notebook(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, lis
             cell.metadata["slideshow"] = {"slide_type": "slide"}
             slides.append({"title": "", "level": "#", "height": 0.0, "cells": 0, "code": 0, "explorer": False})
         elif slides[-1]["height"] + height > BUDGET and slides[-1]["cells"] > 0:
-            cont = _md(f'<p class="tslab-cont">{html.escape(title)} (continued)</p>', "subslide")
-            cells.append(cont)
-            slides.append({"title": f"{title} (continued)", "level": "cont", "height": 40.0, "cells": 0,
+            # a sentence that introduces what follows ("...:") moves along with it
+            lead = None
+            if slides[-1]["cells"] > 2 and cells[-1].cell_type == "markdown" and cells[-1].source.rstrip().endswith(":"):
+                lead = cells.pop()
+                slides[-1]["height"] -= _cell_height(lead)
+                slides[-1]["cells"] -= 1
+            plain = re.sub(r"[`*$]", "", title)
+            cells.append(_md(f'<p class="tslab-cont">{html.escape(plain)} (continued)</p>', "subslide"))
+            slides.append({"title": f"{plain} (continued)", "level": "cont", "height": 40.0, "cells": 0,
                            "code": 0, "explorer": False})
+            if lead is not None:
+                cells.append(lead)
+                slides[-1]["height"] += _cell_height(lead)
+                slides[-1]["cells"] += 1
         slide = slides[-1]
         slide["height"] += height
         slide["cells"] += 1
@@ -491,7 +501,7 @@ CSS = """
 .reveal .jp-OutputArea-output pre {
   font-size: var(--jp-code-font-size); line-height: 1.35; white-space: pre; word-break: normal;
   overflow-wrap: normal; overflow: hidden; }
-.reveal .jp-OutputArea-output img { max-width: 100%; max-height: 440px; width: auto; height: auto; }
+.reveal .jp-OutputArea-output img { max-width: 100%; max-height: 440px; height: auto; object-fit: contain; }
 .reveal .tslab-explorer-static img { max-height: 420px; }
 .reveal .tslab-explorer-values { font-weight: 600; margin: 0 0 4px; }
 .reveal .tslab-explorer-note { font-style: italic; color: #555; margin: 4px 0 0; }
