@@ -13,8 +13,10 @@ The deck is built from a **copy** of the executed notebook (the notebook itself 
   test markers (``# NBVAL_...`` lines) are removed from the code shown;
 - a slide whose estimated height is more than one screen is continued on sub-slides (at cell and
   paragraph boundaries; an equation, list, table or code cell is never cut); the deck's own script
-  then shrinks code that is too wide (wrapping at spaces as a last resort, so numbers never split)
-  and, only if still needed, zooms a slide to fit;
+  then shrinks code and equations that are too wide (code wraps at spaces as a last resort, so
+  numbers never split) and, only if still needed, zooms a slide to fit; code longer than a slide
+  is cut between statements, long printed text between lines;
+- a long helper ``def`` that a cell defines and then calls shows as its signature and docstring;
 - explorers (ipywidgets) become a static picture of their saved state with the slider values and a
   note that they are live in JupyterLab;
 - arrow keys walk every slide (``navigationMode: linear``), slide numbers are on, and the title
@@ -78,6 +80,8 @@ BUDGET = 610  # estimated content height that starts a continuation slide
 TEXT_LINE, TEXT_CHARS = 31, 112  # markdown: px per line, characters per line
 CODE_LINE, CODE_CHARS = 25, 100  # code and printed output
 IMG_MAX_H = 440  # images are shown at most this tall
+CODE_MAX_LINES = 22  # longer code is cut between statements
+OUTPUT_MAX_LINES = 20  # longer printed text is cut between lines
 FOOTER = 40  # the bottom band holds the slide number and the arrows
 
 
@@ -168,25 +172,69 @@ def _scale_image(out: dict) -> None:
     out.setdefault("metadata", {})["image/png"] = {"width": round(w * k), "height": round(h * k)}
 
 
-def _split_outputs(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
-    """A code cell taller than a slide: its later outputs go to output-only cells (no code shown)."""
+def _split_code(source: str, max_lines: int = CODE_MAX_LINES) -> list[str]:
+    """Code longer than a slide, cut between top-level statements into parts of at most ``max_lines``."""
+    lines = source.splitlines()
+    if len(lines) <= max_lines:
+        return [source]
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return [source]
+    starts = []
+    for k, node in enumerate(tree.body):
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]) - 1
+        floor = tree.body[k - 1].end_lineno if k else 0
+        while start > floor and lines[start - 1].lstrip().startswith("#"):
+            start -= 1  # a comment right above a statement belongs to it
+        starts.append(start if k else 0)
+    parts, begin = [], 0
+    for k in range(1, len(starts)):
+        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        if end - begin > max_lines:  # statement k would make the part too long: cut before it
+            parts.append("\n".join(lines[begin:starts[k]]).strip("\n"))
+            begin = starts[k]
+    parts.append("\n".join(lines[begin:]).strip("\n"))
+    return [p for p in parts if p.strip()]
+
+
+def _split_stream(out: dict, max_lines: int = OUTPUT_MAX_LINES) -> list[dict]:
+    """Printed text longer than a slide, cut into parts of at most ``max_lines`` lines."""
+    if out.get("output_type") != "stream":
+        return [out]
+    lines = out["text"].splitlines(keepends=True)
+    if len(lines) <= max_lines:
+        return [out]
+    return [nbformat.v4.new_output("stream", name=out["name"], text="".join(lines[i:i + max_lines]))
+            for i in range(0, len(lines), max_lines)]
+
+
+def _split_cell(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """A code cell taller than a slide: long code is cut between statements (the outputs follow the
+    last part); outputs that do not fit go to output-only cells (no code shown)."""
+    codes = _split_code(cell.source)
+    cells = []
+    for i, code in enumerate(codes[:-1]):
+        part = copy.deepcopy(cell)
+        part.source, part.outputs, part.id = code, [], f"{cell.id}-c{i}"
+        cells.append(part)
+    last = copy.deepcopy(cell)
+    last.source = codes[-1]
+    outputs = [piece for out in cell.outputs for piece in _split_stream(out)]
     groups: list[list] = [[]]
-    used = _cell_height(nbformat.v4.new_code_cell(cell.source))
-    for out in cell.outputs:
+    used = _cell_height(nbformat.v4.new_code_cell(last.source))
+    for out in outputs:
         h = _output_height(out)
-        if used + h > BUDGET and (groups[-1] or cell.source):
+        if used + h > BUDGET and (groups[-1] or last.source):
             groups.append([])
             used = 0.0
         groups[-1].append(out)
         used += h
-    if len(groups) == 1:
-        return [cell]
-    cells = []
     for i, group in enumerate(groups):
-        part = copy.deepcopy(cell)
+        part = copy.deepcopy(last)
         part.outputs = group
         if i:
-            part.id = f"{cell.id}-{i}"
+            part.id = f"{cell.id}-o{i}"
             part.metadata["transient"] = {"remove_source": True}
         cells.append(part)
     return cells
@@ -396,7 +444,7 @@ def deck_notebook(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, lis
         cell.source = _collapse_long_defs(source)
         cell.outputs = outputs
         cell.metadata = {"slideshow": {"slide_type": "-"}}
-        units.extend(("", part) for part in _split_outputs(cell))
+        units.extend(("", part) for part in _split_cell(cell))
 
     # 2. slides: a heading starts one; a slide taller than the budget continues on sub-slides
     cells: list[nbformat.NotebookNode] = []
@@ -512,7 +560,7 @@ CSS = """
 FIT_JS = """
     // Fit the slide on screen: shrink code/output that is too wide (then wrap at spaces only), and
     // if the slide is still taller than the canvas, zoom it. The zoom is stored for the tests.
-    var FOOTER = %d;  // px kept free at the bottom for the slide number and the arrows
+    var FOOTER = FOOTER_PX;  // px kept free at the bottom for the slide number and the arrows
     function fitSlide(slide) {
       if (!slide) return;
       slide.style.zoom = '';
@@ -521,6 +569,11 @@ FIT_JS = """
         var size = parseFloat(getComputedStyle(pre).fontSize);
         while (pre.scrollWidth > pre.clientWidth + 1 && size > 13) { size -= 1; pre.style.fontSize = size + 'px'; }
         if (pre.scrollWidth > pre.clientWidth + 1) pre.style.whiteSpace = 'pre-wrap';
+      });
+      slide.querySelectorAll('.MJXc-display, .MathJax_Display').forEach(function (m) {
+        m.style.fontSize = '';
+        var pct = 100;  // a display equation wider than the slide is set smaller, never cut
+        while (m.scrollWidth > m.clientWidth + 1 && pct > 60) { pct -= 5; m.style.fontSize = pct + '%'; }
       });
       var scale = Reveal.getScale() || 1, top = slide.getBoundingClientRect().top, bottom = top;
       Array.prototype.forEach.call(slide.children, function (child) {
@@ -575,7 +628,7 @@ require(
     ["{{ reveal_url_prefix }}/dist/reveal.js", "{{ reveal_url_prefix }}/plugin/notes/notes.js"],
     function (Reveal, RevealNotes) {
 """
-    + FIT_JS % FOOTER
+    + FIT_JS.replace("FOOTER_PX", str(FOOTER))
     + """
       window.Reveal = Reveal;
       Reveal.initialize({

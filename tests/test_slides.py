@@ -143,6 +143,32 @@ def test_a_long_section_continues_on_sub_slides_and_no_cell_is_cut():
     assert sum(c.cell_type == "code" for c in deck.cells) == 4
 
 
+def test_long_code_is_cut_between_statements_and_long_output_between_lines():
+    source = "\n".join(f"# step {i}\nx{i} = {i}\n" for i in range(20))
+    parts = slides._split_code(source, max_lines=22)
+    assert len(parts) == 3 and all(len(p.splitlines()) <= 22 for p in parts)
+    assert parts[1].startswith("# step") and "\n".join(parts).count("x") == source.count("x")
+    only_def = "def f():\n" + "    x = 1\n" * 30
+    assert slides._split_code(only_def) == [only_def.strip()]  # one statement: never cut inside it
+    cell = _code(source, {"output_type": "stream", "name": "stdout", "text": "".join(f"{i}\n" for i in range(50))})
+    cell.id = "abc"
+    parts = slides._split_cell(cell)
+    shown = [p for p in parts if not p.metadata.get("transient", {}).get("remove_source")]
+    assert [p.source for p in shown] == slides._split_code(source)
+    printed = "".join(o["text"] for p in parts for o in p.outputs)
+    assert printed == "".join(f"{i}\n" for i in range(50))  # every line, in order, none split
+
+
+def test_long_helper_def_shows_as_signature_and_docstring_when_the_cell_calls_it():
+    body = "\n".join(f"    y = {i}" for i in range(15))
+    source = f'def helper(x):\n    """Does things."""\n{body}\n    return y\n\n\nprint(helper(1))'
+    shown = slides._collapse_long_defs(source)
+    assert shown.splitlines()[:3] == ["def helper(x):", '    """Does things."""', "    ...  # full code in the notebook"]
+    assert shown.endswith("print(helper(1))")
+    only = f"def helper(x):\n{body}\n    return y"
+    assert slides._collapse_long_defs(only) == only  # a cell that only defines it: the code is the point
+
+
 def test_lecture_plan_lists_sections_minutes_and_pauses():
     records = [
         {"title": "T", "level": "#", "code": 0, "explorer": False},
