@@ -640,6 +640,7 @@ require(
         if (mathReady) return fitCurrent();
         MathJax.Hub.Register.StartupHook('End', function () { mathReady = true; fitCurrent(); });
       });
+      document.addEventListener('toggle', fitCurrent, true);  // a solution opened: fit again
       Reveal.on('slidechanged', function () {
         var slide = Reveal.getCurrentSlide();
         if (mathReady && window.MathJax && MathJax.Hub && MathJax.Hub.getAllJax(slide).length) {
