@@ -13,7 +13,7 @@ The deck is built from a **copy** of the executed notebook (the notebook itself 
   test markers (``# NBVAL_...`` lines) are removed from the code shown;
 - a slide whose estimated height is more than one screen is continued on sub-slides (at cell and
   paragraph boundaries; an equation, list, table or code cell is never cut); the deck's own script
-  then shrinks code and equations that are too wide (code wraps at spaces as a last resort, so
+  then shrinks code, tables and equations that are too wide (code wraps at spaces as a last resort, so
   numbers never split) and, only if still needed, zooms a slide to fit; code longer than a slide
   is cut between statements, long printed text between lines;
 - a long helper ``def`` that a cell defines and then calls shows as its signature and docstring;
@@ -574,6 +574,11 @@ FIT_JS = """
         m.style.fontSize = '';
         var pct = 100;  // a display equation wider than the slide is set smaller, never cut
         while (m.scrollWidth > m.clientWidth + 1 && pct > 60) { pct -= 5; m.style.fontSize = pct + '%'; }
+      });
+      slide.querySelectorAll('table').forEach(function (t) {
+        t.style.fontSize = '';
+        var box = t.parentElement, size = parseFloat(getComputedStyle(t).fontSize);
+        while (t.offsetWidth > box.clientWidth + 1 && size > 13) { size -= 1; t.style.fontSize = size + 'px'; }
       });
       var scale = Reveal.getScale() || 1, top = slide.getBoundingClientRect().top, bottom = top;
       Array.prototype.forEach.call(slide.children, function (child) {

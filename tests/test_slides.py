@@ -260,7 +260,7 @@ SLIDE_CHECK = """() => {
   const seen = (e) => e.checkVisibility() && e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height > 0;
   const describe = (e) => (e.tagName + ' "' + (e.innerText || e.alt || '').trim().slice(0, 60) + '"');
   const off = [];
-  s.querySelectorAll('p, li, pre, img, table, h1, h2, h3, summary, .MathJax_Display, .MathJax, .jp-OutputArea-output')
+  s.querySelectorAll('p, li, pre, img, table, h1, h2, h3, summary, .MJXc-display, .mjx-chtml, .MathJax_Display, .MathJax, .jp-OutputArea-output')
     .forEach((e) => { if (!seen(e)) return; const r = e.getBoundingClientRect();
       if (r.bottom > bottom + 1 || r.right > right + 1 || r.top < -1 || r.left < -1)
         off.push(describe(e) + ' at ' + Math.round(r.left) + ',' + Math.round(r.top) + '-' + Math.round(r.right) + ',' + Math.round(r.bottom)); });
