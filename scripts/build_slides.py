@@ -285,10 +285,11 @@ def _split_markdown(source: str) -> list[tuple[str, str]]:
     """Cut a markdown cell before every ``#``/``##``/``###`` heading: ``[(level, text), ...]``.
 
     ``level`` is ``"#"``, ``"##"``, ``"###"`` for a piece that starts with a heading, else ``""``.
-    Headings inside code fences or display math do not count.
+    Headings inside code fences, display math or a ``<details>`` block do not count.
     """
     pieces: list[tuple[str, list[str]]] = [("", [])]
     fence = math_block = False
+    details = 0
     for line in source.splitlines():
         if BADGE.match(line):
             continue
@@ -297,7 +298,8 @@ def _split_markdown(source: str) -> list[tuple[str, str]]:
             fence = not fence
         elif stripped.count("$$") % 2 == 1 and not fence:
             math_block = not math_block
-        m = HEADING.match(line) if not (fence or math_block) else None
+        m = HEADING.match(line) if not (fence or math_block or details > 0) else None
+        details += stripped.count("<details") - stripped.count("</details>")
         if m:
             pieces.append((m.group(1), [line]))
         else:
@@ -462,7 +464,7 @@ def deck_notebook(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, lis
         elif slides[-1]["height"] + height > BUDGET and slides[-1]["cells"] > 0:
             # a sentence that introduces what follows ("...:") moves along with it
             lead = None
-            if slides[-1]["cells"] > 2 and cells[-1].cell_type == "markdown" and cells[-1].source.rstrip().endswith(":"):
+            if slides[-1]["cells"] >= 2 and cells[-1].cell_type == "markdown" and cells[-1].source.rstrip().endswith(":"):
                 lead = cells.pop()
                 slides[-1]["height"] -= _cell_height(lead)
                 slides[-1]["cells"] -= 1

@@ -80,6 +80,7 @@ def test_every_heading_starts_a_slide_wherever_it_sits():
         md("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://x)\n\n# Title\n\nIntro."),
         md("## 1. First\n\nText.\n\n### A sub-part\n\nMore.\n\n## 2. Second\n\n```python\n# not a heading\n```"),
         md("## Summary\n\n- one\n\n## Exercises\n\n1. do it"),
+        md("<details><summary>Solutions</summary>\n\n## not a slide\n\n</details>"),
     )
     deck, records = slides.deck_notebook(nb)
     kinds = [k for k in _kinds(deck) if k[0] != "-"]
@@ -89,7 +90,7 @@ def test_every_heading_starts_a_slide_wherever_it_sits():
     ]
     assert not any("colab-badge" in c.source for c in deck.cells)
     assert [r["title"] for r in records][-1] == "Exercises"
-    assert len(nb.cells) == 3 and "## 2. Second" in nb.cells[1].source  # the notebook is not changed
+    assert len(nb.cells) == 4 and "## 2. Second" in nb.cells[1].source  # the notebook is not changed
 
 
 def test_setup_assert_only_and_tagged_cells_stay_out_and_markers_are_stripped():
@@ -167,6 +168,17 @@ def test_long_helper_def_shows_as_signature_and_docstring_when_the_cell_calls_it
     assert shown.endswith("print(helper(1))")
     only = f"def helper(x):\n{body}\n    return y"
     assert slides._collapse_long_defs(only) == only  # a cell that only defines it: the code is the point
+
+
+def test_a_sentence_introducing_code_moves_with_it_to_the_next_slide():
+    md = nbformat.v4.new_markdown_cell
+    long_output = {"output_type": "stream", "name": "stdout", "text": "a line\n" * 18}
+    nb = _notebook(md("# T"), md("## Part"), _code("print(1)", long_output), md("Now the same from code:"),
+                   _code("print(2)", long_output))
+    deck, _ = slides.deck_notebook(nb)
+    sources = [c.source for c in deck.cells]
+    cont = next(i for i, c in enumerate(deck.cells) if c.metadata["slideshow"]["slide_type"] == "subslide")
+    assert sources[cont + 1:cont + 3] == ["Now the same from code:", "print(2)"]
 
 
 def test_lecture_plan_lists_sections_minutes_and_pauses():
