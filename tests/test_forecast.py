@@ -192,5 +192,5 @@ def test_error_by_horizon_accepts_grad_tensors_and_rejects_empty():
     y = torch.zeros(4, 3)
     pred = torch.ones(4, 3, requires_grad=True) * 2
     assert np.allclose(F.error_by_horizon(y, pred), [2, 2, 2])
-    with pytest.raises(ValueError, match="N >= 1"):
+    with pytest.raises(ValueError, match="y_true must have at least 1"):
         F.error_by_horizon(np.zeros((0, 3)), np.zeros((0, 3)))

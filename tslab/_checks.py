@@ -35,7 +35,7 @@ def as_int(name: str, value: Any, minimum: int | None = None, maximum: int | Non
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an int{_bounds(minimum, maximum)}, got {_got(value)}")
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise ValueError(f"{name} must be an int{_bounds(minimum, maximum)}, got {value}")
+        raise ValueError(f"{name} must be{_bounds(minimum, maximum)}, got {value}")
     return int(value)
 
 
@@ -47,7 +47,7 @@ def as_float(name: str, value: Any, minimum: float | None = None, maximum: float
     value = float(value)
     if not math.isfinite(value) or (minimum is not None and (value < minimum or (lo_open and value == minimum))) \
             or (maximum is not None and (value > maximum or (hi_open and value == maximum))):
-        raise ValueError(f"{name} must be a finite number{_bounds(minimum, maximum, lo_open, hi_open)}, got {value}")
+        raise ValueError(f"{name} must be a finite real number{_bounds(minimum, maximum, lo_open, hi_open)}, got {value}")
     return value
 
 
@@ -85,7 +85,7 @@ def as_array(name: str, value: Any, ndim: Sequence[int] = (1, 2), *, min_len: in
              finite: bool = True, float32: bool = True) -> np.ndarray:
     """``value`` (array, list, pandas object or tensor) as a real float64 NumPy array.
 
-    Refuses strings, objects, complex numbers and booleans; a dimension count not in ``ndim``;
+    Refuses strings, objects and complex numbers; a dimension count not in ``ndim``;
     fewer than ``min_len`` entries along the first axis; NaN/inf when ``finite``; values beyond
     float32's range when ``float32`` (they would become inf in a float32 model); and a pandas time
     index that is unsorted or has duplicates.
@@ -101,7 +101,7 @@ def as_array(name: str, value: Any, ndim: Sequence[int] = (1, 2), *, min_len: in
         arr = np.asarray(value)
     except ValueError as err:  # ragged nested lists
         raise ValueError(f"{name} must be a rectangular array of numbers, got a ragged {type(value).__name__}") from err
-    if arr.dtype.kind not in "iuf":
+    if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}"
                         + (" (take .real or abs() yourself)" if arr.dtype.kind == "c" else ""))
     if arr.ndim not in tuple(ndim):
@@ -110,7 +110,7 @@ def as_array(name: str, value: Any, ndim: Sequence[int] = (1, 2), *, min_len: in
         raise ValueError(f"{name} must have at least {min_len} value(s) along its first axis, got shape {arr.shape}")
     arr = arr.astype(np.float64, copy=False)
     if finite and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite, got {int(np.sum(~np.isfinite(arr)))} NaN/inf value(s)")
+        raise ValueError(f"{name} must be finite (no NaN or inf), got {int(np.sum(~np.isfinite(arr)))} NaN/inf value(s)")
     if float32 and arr.size and np.nanmax(np.abs(np.where(np.isfinite(arr), arr, 0.0))) > FLOAT32_MAX:
         raise ValueError(f"{name} must lie within float32's range (|x| <= {FLOAT32_MAX:.3g}), got {np.nanmax(np.abs(arr)):.3g}")
     return arr

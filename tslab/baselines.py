@@ -10,12 +10,12 @@ Run them on the series in original units (they need no scaling); compare with th
 
 from __future__ import annotations
 
-import math
-import numbers
 import warnings
 
 import numpy as np
 from numpy.typing import ArrayLike
+
+from tslab._checks import as_array, as_bool, as_choice, as_float, as_int
 
 __all__ = [
     "forecast_naive",
@@ -29,28 +29,14 @@ __all__ = [
 
 
 def _check(train: ArrayLike, horizon: int, min_len: int = 1) -> np.ndarray:
-    """Validate ``train`` (1-D, finite, long enough) and ``horizon`` (positive int)."""
-    if not isinstance(horizon, (int, np.integer)) or isinstance(horizon, bool):
-        raise TypeError(f"horizon must be an int, got {type(horizon).__name__}")
-    if horizon < 1:
-        raise ValueError(f"horizon must be >= 1, got {horizon}")
-    y = np.asarray(train, dtype=float)
-    if y.ndim != 1:
-        raise ValueError(f"train must be 1-D (T,), got shape {y.shape}")
-    if y.size < min_len:
-        raise ValueError(f"train must have at least {min_len} values, got {y.size}")
-    if not np.all(np.isfinite(y)):
-        raise ValueError(f"train must be finite, got {int(np.sum(~np.isfinite(y)))} NaN/inf")
-    return y
+    """Validate ``train`` (1-D, finite, long enough, sorted dates) and ``horizon`` (positive int)."""
+    as_int("horizon", horizon, 1)
+    return as_array("train", train, (1,), min_len=min_len)
 
 
 def _check_period(m: object) -> int:
-    """A seasonal period for ETS/SARIMA: an int >= 2."""
-    if isinstance(m, bool) or not isinstance(m, (int, np.integer)):
-        raise TypeError(f"m must be an int seasonal period (e.g. 12 for monthly data), got {type(m).__name__}")
-    if m < 2:
-        raise ValueError(f"m must be >= 2 for a seasonal model (pass seasonal=None for none), got {m}")
-    return int(m)
+    """A seasonal period for ETS/SARIMA: an int >= 2 (12 for monthly data; seasonal=None for none)."""
+    return as_int("m", m, 2)
 
 
 def _check_order(name: str, order: object, length: int) -> tuple[int, ...]:
@@ -88,9 +74,7 @@ def forecast_seasonal_naive(train: ArrayLike, horizon: int, m: int) -> np.ndarra
     Returns:
         Forecast, shape ``(H,)``.
     """
-    if not isinstance(m, (int, np.integer)) or isinstance(m, bool) or m < 1:
-        raise ValueError(f"m must be a positive int, got {m!r}")
-    y = _check(train, horizon, min_len=m)
+    y = _check(train, horizon, min_len=as_int("m", m, 1))
     last_season = y[-m:]
     return np.resize(last_season, horizon)  # np.resize repeats cyclically
 
@@ -144,13 +128,7 @@ def forecast_linear(
     """
     from sklearn.linear_model import LinearRegression, Ridge
 
-    if not isinstance(n_lags, (int, np.integer)) or n_lags < 1:
-        raise ValueError(f"n_lags must be a positive int, got {n_lags!r}")
-    if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, numbers.Real):
-        raise TypeError(f"alpha must be a real number >= 0, got {alpha!r} ({type(alpha).__name__})")
-    if not math.isfinite(alpha) or alpha < 0:
-        raise ValueError(f"alpha must be a finite real number >= 0, got {alpha!r}")
-    alpha = float(alpha)
+    n_lags, alpha = as_int("n_lags", n_lags, 1), as_float("alpha", alpha, 0)
     y = _check(train, horizon, min_len=n_lags + 1)
     X = np.lib.stride_tricks.sliding_window_view(y[:-1], n_lags)  # (T - n_lags, n_lags)
     target = y[n_lags:]  # (T - n_lags,)
@@ -190,8 +168,8 @@ def forecast_ets(
     """
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
-    if seasonal:
-        m = _check_period(m)
+    trend, seasonal = as_choice("trend", trend, ("add", "mul", None)), as_choice("seasonal", seasonal, ("add", "mul", None))
+    m, damped_trend = _check_period(m) if seasonal else m, as_bool("damped_trend", damped_trend)
     y = _check(train, horizon, min_len=2 * m if seasonal else 2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ConvergenceWarning / optimizer chatter, locally only

@@ -16,6 +16,8 @@ import torch
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from torch.utils.data import DataLoader, TensorDataset
 
+from tslab._checks import as_array, as_bool, as_choice, as_float, as_int
+
 __all__ = [
     "AnomalyData",
     "TrendSeries",
@@ -35,43 +37,11 @@ ArrayLike = np.ndarray | pd.Series | pd.DataFrame
 
 
 # --------------------------------------------------------------------------- checks
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
-def _check_float(name: str, value: object, minimum: float = 0.0) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not np.isfinite(value) or value < minimum:
-        raise ValueError(f"{name} must be a finite number >= {minimum}, got {value}")
-    return float(value)
+_check_int = as_int  # kept for callers in other modules
 
 
 def _as_series_array(series: object, name: str = "series") -> np.ndarray:
-    """Return ``series`` as a float array of shape (T,) or (T, F), after checking it."""
-    if isinstance(series, (pd.Series, pd.DataFrame)):
-        values = series.to_numpy()
-    elif isinstance(series, torch.Tensor):
-        values = series.detach().cpu().numpy()
-    elif isinstance(series, (np.ndarray, list, tuple)):
-        values = np.asarray(series)
-    else:
-        raise TypeError(f"{name} must be a NumPy array, pandas Series/DataFrame or list, got {type(series).__name__}")
-    if values.ndim not in (1, 2):
-        raise ValueError(
-            f"{name} must be 1-D (T,) or 2-D (T, F) with time first, got {values.ndim}-D with shape {values.shape}"
-        )
-    if not np.issubdtype(values.dtype, np.number):
-        raise TypeError(f"{name} must hold numbers, got dtype {values.dtype}")
-    values = values.astype(np.float64, copy=False)
-    if not np.all(np.isfinite(values)):
-        bad = int(np.size(values) - np.isfinite(values).sum())
-        raise ValueError(f"{name} must not contain NaN or inf, got {bad} non-finite value(s)")
-    return values
+    return as_array(name, series)
 
 
 # --------------------------------------------------------------------------- synthetic data
@@ -121,11 +91,9 @@ def make_anomaly_dataset(
     n_samples = _check_int("n_samples", n_samples, 2)
     spike_len = _check_int("spike_len", spike_len, 1)
     seq_len = _check_int("seq_len", seq_len, 2 * spike_len + 2)
-    if not 0 < anomaly_frac < 1:
-        raise ValueError(f"anomaly_frac must be in (0, 1), got {anomaly_frac}")
-    spike_height = _check_float("spike_height", spike_height)
-    normal_noise = _check_float("normal_noise", normal_noise)
-    anomaly_noise = _check_float("anomaly_noise", anomaly_noise)
+    anomaly_frac = as_float("anomaly_frac", anomaly_frac, 0, 1, lo_open=True, hi_open=True)
+    spike_height, seed = as_float("spike_height", spike_height, 0), as_int("seed", seed, 0)
+    normal_noise, anomaly_noise = as_float("normal_noise", normal_noise, 0), as_float("anomaly_noise", anomaly_noise, 0)
 
     rng = np.random.default_rng(seed)
     t = np.linspace(0.0, 10.0, seq_len)
@@ -179,8 +147,8 @@ def make_trend_series(
         :class:`TrendSeries` with ``series``, ``signal`` (both ``(T,)``) and ``noise_var``.
     """
     n_steps = _check_int("n_steps", n_steps, 2)
-    period = _check_int("period", period, 2)
-    noise_std = _check_float("noise_std", noise_std)
+    period, seed = _check_int("period", period, 2), as_int("seed", seed, 0)
+    noise_std, slope, amplitude = as_float("noise_std", noise_std, 0), as_float("slope", slope), as_float("amplitude", amplitude)
     rng = np.random.default_rng(seed)
     t = np.arange(n_steps, dtype=np.float64)
     signal = slope * t + amplitude * np.sin(2 * np.pi * t / period)
@@ -207,8 +175,8 @@ def make_sine_windows(
     """
     n_series = _check_int("n_series", n_series, 1)
     seq_len = _check_int("seq_len", seq_len, 1)
-    noise_std = _check_float("noise_std", noise_std)
-    lo, hi = freq_range
+    noise_std, dt, seed = as_float("noise_std", noise_std, 0), as_float("dt", dt, 0, lo_open=True), as_int("seed", seed, 0)
+    lo, hi = as_array("freq_range", freq_range, (1,)) if np.size(freq_range) == 2 else (0, 0)
     if not 0 < lo <= hi:
         raise ValueError(f"freq_range must be (low, high) with 0 < low <= high, got {freq_range}")
     rng = np.random.default_rng(seed)
@@ -265,11 +233,7 @@ def make_windows(
     if target_col is not None:
         if values.ndim == 1:
             raise ValueError("target_col only applies to a 2-D (T, F) series; got a 1-D series")
-        n_features = data.shape[1]
-        if isinstance(target_col, bool) or not isinstance(target_col, (int, np.integer)):
-            raise TypeError(f"target_col must be an int column index or None, got {type(target_col).__name__}")
-        if not -n_features <= target_col < n_features:
-            raise ValueError(f"target_col must be a column index in [0, {n_features}), got {target_col}")
+        target_col = as_int("target_col", target_col, -data.shape[1], data.shape[1] - 1)
     starts = np.arange(0, n_steps - input_len - horizon + 1, stride)
     steps = np.arange(input_len)
     X = data[starts[:, None] + steps[None, :]]  # (N, L, F)
@@ -300,17 +264,10 @@ def chronological_split(
         ``(train, val, test)`` of the same type as ``series``; ``train`` holds the first
         ``round(T * train_frac)`` steps.
     """
-    if isinstance(series, (pd.Series, pd.DataFrame)):
-        n_steps = len(series)
-        _as_series_array(series)  # checks NaN / shape
-    else:
-        series = _as_series_array(series)
-        n_steps = len(series)
-    for name, frac, lo_open in (("train_frac", train_frac, True), ("val_frac", val_frac, False)):
-        if isinstance(frac, bool) or not isinstance(frac, (int, float, np.floating)):
-            raise TypeError(f"{name} must be a number, got {type(frac).__name__}")
-        if not ((0 < frac < 1) if lo_open else (0 <= frac < 1)):
-            raise ValueError(f"{name} must be in {'(0, 1)' if lo_open else '[0, 1)'}, got {frac}")
+    values = as_array("series", series)  # checks NaN / shape / time index
+    series, n_steps = (series if isinstance(series, (pd.Series, pd.DataFrame)) else values), len(values)
+    train_frac = as_float("train_frac", train_frac, 0, 1, lo_open=True, hi_open=True)
+    val_frac = as_float("val_frac", val_frac, 0, 1, hi_open=True)
     if train_frac + val_frac >= 1:
         raise ValueError(
             f"train_frac + val_frac must be < 1 to leave a test part, got {train_frac} + {val_frac} = "
@@ -345,9 +302,7 @@ class Scaler:
     KINDS = ("standard", "minmax")
 
     def __init__(self, kind: str = "standard") -> None:
-        if kind not in self.KINDS:
-            raise ValueError(f"kind must be one of {self.KINDS}, got {kind!r}")
-        self.kind = kind
+        self.kind = kind = as_choice("kind", kind, self.KINDS)
         self._sk = StandardScaler() if kind == "standard" else MinMaxScaler()
         self.n_features: int | None = None
         self._one_d = False
@@ -368,9 +323,7 @@ class Scaler:
     def _apply(self, x: ArrayLike, fn_name: str, arg: str) -> np.ndarray:
         if self.n_features is None:
             raise ValueError("this Scaler is not fitted yet: call .fit(train) first")
-        if isinstance(x, torch.Tensor):
-            x = x.detach().cpu().numpy()
-        values = np.asarray(x.to_numpy() if isinstance(x, (pd.Series, pd.DataFrame)) else x, dtype=np.float64)
+        values = as_array(arg, x, ndim=range(1, 8))
         if self._one_d and (values.ndim == 1 or values.shape[-1] != 1):
             flat = values.reshape(-1, 1)  # univariate: every entry is the one feature
         else:
@@ -380,7 +333,7 @@ class Scaler:
                 )
             flat = values.reshape(-1, self.n_features)
         out = getattr(self._sk, fn_name)(flat)
-        return out.reshape(values.shape).astype(np.float32)
+        return as_array(f"{fn_name}({arg})", out).reshape(values.shape).astype(np.float32)
 
     def transform(self, x: ArrayLike) -> np.ndarray:
         """Scale ``x`` (any shape whose last axis holds the F features; any shape if univariate)."""
@@ -408,9 +361,9 @@ def make_loader(
         X: ``(N, L, F)`` windows.
         y: ``(N,)`` labels or ``(N, H)`` targets; same ``N``.
     """
-    X_t = torch.as_tensor(np.asarray(X) if not isinstance(X, torch.Tensor) else X).float()
-    y_arr = y if isinstance(y, torch.Tensor) else torch.as_tensor(np.asarray(y))
-    y_t = y_arr.long() if not torch.is_floating_point(y_arr) else y_arr.float()
+    X_t, y_arr = torch.as_tensor(as_array("X", X, range(8))).float(), as_array("y", y, range(8))
+    labels = (not torch.is_floating_point(y)) if isinstance(y, torch.Tensor) else np.asarray(y).dtype.kind in "biu"
+    y_t = torch.as_tensor(y_arr).long() if labels else torch.as_tensor(y_arr).float()
     if X_t.ndim != 3:
         raise ValueError(
             f"X must be 3-D (N, L, F): N windows of L steps with F features; got shape {tuple(X_t.shape)}. "
@@ -418,7 +371,7 @@ def make_loader(
         )
     if len(X_t) != len(y_t):
         raise ValueError(f"X and y must have the same number of samples N, got {len(X_t)} and {len(y_t)}")
-    batch_size = _check_int("batch_size", batch_size, 1)
+    batch_size, shuffle, seed = as_int("batch_size", batch_size, 1), as_bool("shuffle", shuffle), as_int("seed", seed, 0)
     generator = torch.Generator().manual_seed(seed) if shuffle else None
     return DataLoader(TensorDataset(X_t, y_t), batch_size=batch_size, shuffle=shuffle, generator=generator)
 
@@ -511,9 +464,15 @@ def load_csv(
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"path must be an existing CSV file, got {str(path)!r}")
-    df = pd.read_csv(path)
+    try:
+        df = pd.read_csv(path)
+    except (ValueError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:  # ParserError is a ValueError
+        raise ValueError(f"path must be a readable CSV file with a header row, got {str(path)!r}: {err}") from err
     if date_column not in df.columns:
         raise ValueError(f"date_column must be one of the file's columns {list(df.columns)}, got {date_column!r}")
+    if not (pd.api.types.is_object_dtype(df[date_column]) or pd.api.types.is_string_dtype(df[date_column])):
+        raise ValueError(f"date_column {date_column!r} must hold date strings such as 2020-01-31, got {df[date_column].dtype} "
+                         "values (numbers would silently become 1970 timestamps)")
     try:
         index = pd.to_datetime(df.pop(date_column))
     except (ValueError, TypeError) as err:
@@ -526,7 +485,9 @@ def load_csv(
         if df.shape[1] == 0:
             raise ValueError("value_columns is None but the file has no numeric column besides the dates")
     else:
-        cols = [value_columns] if single else list(value_columns)
+        cols = [value_columns] if single else list(value_columns) if isinstance(value_columns, (list, tuple)) else None
+        if not cols:
+            raise ValueError(f"value_columns must name at least one column of the file, got {value_columns!r}")
         missing = [c for c in cols if c not in df.columns]
         if missing:
             raise ValueError(f"value_columns must be columns of the file {list(df.columns)}, missing {missing}")
@@ -534,8 +495,12 @@ def load_csv(
         non_numeric = [c for c in cols if not pd.api.types.is_numeric_dtype(df[c])]
         if non_numeric:
             raise ValueError(f"value_columns must be numeric, got non-numeric {non_numeric}")
+    fill = as_choice("fill", fill, ("interpolate", "ffill", None))
     if freq is not None:
-        df = df.resample(freq).mean()
+        try:
+            df = df.resample(freq).mean()
+        except (ValueError, TypeError) as err:
+            raise ValueError(f"freq must be a pandas frequency such as 'MS' or 'D', got {freq!r}") from err
     if fill == "interpolate":
         df = df.interpolate(method="time").dropna()
     elif fill == "ffill":
@@ -543,6 +508,4 @@ def load_csv(
     elif fill is None:
         if df.isna().any().any():
             raise ValueError(f"the data has {int(df.isna().sum().sum())} missing value(s); pass fill='interpolate' or 'ffill'")
-    else:
-        raise ValueError(f"fill must be 'interpolate', 'ffill' or None, got {fill!r}")
     return df.iloc[:, 0] if single else df

@@ -23,7 +23,7 @@ import torch
 from numpy.typing import ArrayLike
 
 from tslab import metrics as _metrics
-from tslab.data import _check_int
+from tslab._checks import as_array, as_choice, as_int
 
 __all__ = [
     "recursive_forecast",
@@ -40,9 +40,7 @@ Predictor = Callable[[np.ndarray], ArrayLike]
 
 def _windows_3d(history_window: ArrayLike | torch.Tensor) -> tuple[np.ndarray, int]:
     """Bring ``(L,)``, ``(N, L)`` or ``(N, L, 1)`` to ``(N, L, 1)``; also return the input ndim."""
-    if isinstance(history_window, torch.Tensor):
-        history_window = history_window.detach().cpu().numpy()
-    w = np.asarray(history_window, dtype=np.float32)
+    w = as_array("history_window", history_window, range(8)).astype(np.float32)
     ndim = w.ndim
     if ndim == 1:
         w = w[None, :, None]
@@ -55,8 +53,6 @@ def _windows_3d(history_window: ArrayLike | torch.Tensor) -> tuple[np.ndarray, i
         )
     if w.shape[1] < 1 or w.shape[0] < 1:
         raise ValueError(f"history_window must not be empty, got shape {w.shape}")
-    if not np.all(np.isfinite(w)):
-        raise ValueError("history_window must be finite, got NaN/inf")
     return w, ndim
 
 
@@ -95,7 +91,7 @@ def recursive_forecast(
         Forecasts ``(H,)`` if ``history_window`` was 1-D, else ``(N, H)``, in the model's units
         (inverse-scale before computing errors).
     """
-    horizon = _check_int("horizon", horizon, 1)
+    horizon = as_int("horizon", horizon, 1)
     window, in_ndim = _windows_3d(history_window)
     n = window.shape[0]
     is_module = isinstance(model, torch.nn.Module)
@@ -108,7 +104,7 @@ def recursive_forecast(
     out = np.empty((n, horizon), dtype=np.float32)
     try:
         for h in range(horizon):
-            step = np.asarray(predict(window), dtype=np.float32)
+            step = as_array("model's output", predict(window), range(8)).astype(np.float32)
             if step.shape not in ((n,), (n, 1)):
                 raise ValueError(
                     f"model must map (N, L, 1) to (N, 1) or (N,) with N = {n}, got output shape "
@@ -163,7 +159,7 @@ def direct_forecast(
     if is_module:
         model.eval()
     try:
-        out = np.asarray((_torch_predictor(model) if is_module else model)(window))
+        out = as_array("model's output", (_torch_predictor(model) if is_module else model)(window), range(8))
     finally:
         if is_module:
             model.train(was_training)
@@ -185,22 +181,13 @@ def error_by_horizon(
     Returns:
         ``(H,)``: entry h is the error of the (h+1)-step-ahead forecasts.
     """
-    from tslab.metrics import _to_numpy
-
-    t = np.asarray(_to_numpy(y_true), dtype=float)
-    p = np.asarray(_to_numpy(y_pred), dtype=float)
-    if t.ndim != 2 or t.shape[0] == 0:
-        raise ValueError(f"y_true must be 2-D (N, H) with N >= 1, got shape {t.shape}")
+    t, p = as_array("y_true", y_true, (2,), min_len=1), as_array("y_pred", y_pred, range(8))
     if p.shape != t.shape:
         raise ValueError(f"y_pred must have the shape of y_true {t.shape}, got {p.shape}")
-    if not (np.all(np.isfinite(t)) and np.all(np.isfinite(p))):
-        raise ValueError("y_true and y_pred must be finite, got NaN/inf")
-    err = t - p
+    metric, err = as_choice("metric", metric, ("mae", "rmse")), t - p
     if metric == "mae":
         return np.mean(np.abs(err), axis=0)
-    if metric == "rmse":
-        return np.sqrt(np.mean(err**2, axis=0))
-    raise ValueError(f"metric must be 'mae' or 'rmse', got {metric!r}")
+    return np.sqrt(np.mean(err**2, axis=0))
 
 
 def rolling_origin_folds(
@@ -220,10 +207,10 @@ def rolling_origin_folds(
     Returns:
         List of ``(train_idx, test_idx)`` integer arrays; every train index < every test index.
     """
-    n = _check_int("n", n, 2)
-    horizon = _check_int("horizon", horizon, 1)
-    step = _check_int("step", step, 1)
-    initial = _check_int("initial", initial, 1)
+    n = as_int("n", n, 2)
+    horizon = as_int("horizon", horizon, 1)
+    step = as_int("step", step, 1)
+    initial = as_int("initial", initial, 1)
     if initial > n - horizon:
         raise ValueError(
             f"initial must be between 1 and n - horizon = {n - horizon}, got {initial}"
@@ -290,11 +277,7 @@ def backtest(
         (index labels of the test block) and ``score``.
     """
     index = series.index if isinstance(series, pd.Series) else None
-    y = np.asarray(series, dtype=float)
-    if y.ndim != 1:
-        raise ValueError(f"series must be 1-D (T,), got shape {y.shape}")
-    if not np.all(np.isfinite(y)):
-        raise ValueError("series must be finite, got NaN/inf")
+    y, m = as_array("series", series, (1,)), as_int("m", m, 1)
     if not callable(forecaster):
         raise TypeError(f"forecaster must be callable, got {type(forecaster).__name__}")
     if isinstance(metric, str) and metric not in (*_METRICS, "mase"):
@@ -304,7 +287,7 @@ def backtest(
     rows = []
     for k, (tr, te) in enumerate(rolling_origin_folds(y.size, initial, horizon, step)):
         train = y[tr].copy()  # a copy: the forecaster cannot touch the future by reference
-        pred = np.asarray(forecaster(train, horizon), dtype=float)
+        pred = as_array("forecaster's output", forecaster(train, horizon), range(8))
         if pred.shape != (horizon,):
             raise ValueError(f"forecaster must return shape ({horizon},), got {pred.shape}")
         if metric == "mase":

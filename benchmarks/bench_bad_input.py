@@ -1,0 +1,387 @@
+"""Feed generated bad input to every public tslab function and count how each case ends.
+
+    python benchmarks/bench_bad_input.py            # counts and the non-clear cases
+    python benchmarks/bench_bad_input.py --json
+
+For each public callable (``tslab.<module>.__all__``) one valid call is written below (``GOOD``);
+each argument is then replaced, one at a time, by bad values chosen from its type hint (``BAD``):
+NaN, inf, empty, wrong dimension, strings, complex, values beyond float32, pandas series with an
+unsorted or duplicated ``DatetimeIndex``, truthy strings for bools, bad files and callables.
+A case ends
+
+- ``clear``: a ``ValueError``/``TypeError`` (or ``FileNotFoundError``) whose message names the argument,
+  or the documented result (an exercise checker answering "not yet" with ``False``);
+- ``obscure``: any other error, or one that does not name the argument;
+- ``silent``: no error at all (a wrong result nobody is told about).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import inspect
+import io
+import json
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+import torch
+
+MODULES = ("data", "baselines", "forecast", "hybrid", "metrics", "models", "train", "device", "exercises",
+           "plots", "widgets")
+TMP = Path(tempfile.mkdtemp(prefix="tslab_bad_"))
+
+
+# ------------------------------------------------------------------ valid calls
+def _series(n: int = 60) -> np.ndarray:
+    return np.sin(np.arange(n) / 3.0) + np.arange(n) / 30.0
+
+
+def _model() -> torch.nn.Module:
+    from tslab.models import SequenceModel
+
+    torch.manual_seed(0)
+    return SequenceModel("rnn", input_size=1, hidden_size=4)
+
+
+def _loader():
+    from tslab.data import make_loader
+
+    return make_loader(np.random.default_rng(0).normal(size=(8, 5, 1)), np.zeros((8, 1)), batch_size=4)
+
+
+def _csv() -> Path:
+    path = TMP / "good.csv"
+    path.write_text("date,value,other\n2020-01-01,1.0,2\n2020-02-01,2.0,3\n2020-03-01,3.0,4\n")
+    return path
+
+
+def _checkpoint() -> Path:
+    from tslab.train import save_checkpoint
+
+    return save_checkpoint(TMP / "good.pt", _model(), {"kind": "rnn", "input_size": 1, "hidden_size": 4})
+
+
+GOOD: dict[str, Callable[[], dict[str, Any]]] = {
+    "data.make_anomaly_dataset": lambda: dict(n_samples=8, seq_len=20, seed=0),
+    "data.make_trend_series": lambda: dict(n_steps=50, seed=0),
+    "data.make_sine_windows": lambda: dict(n_series=4, seq_len=10, seed=0),
+    "data.make_windows": lambda: dict(series=_series(), input_len=5, horizon=2, stride=1),
+    "data.chronological_split": lambda: dict(series=_series(), train_frac=0.6, val_frac=0.2),
+    "data.Scaler": lambda: dict(kind="standard"),
+    "data.make_loader": lambda: dict(X=np.zeros((8, 5, 1)), y=np.zeros((8, 1)), batch_size=4, shuffle=False, seed=0),
+    "data.load_dataset": lambda: dict(name="sunspots"),
+    "data.load_csv": lambda: dict(path=_csv(), date_column="date", value_columns="value"),
+    "data.Scaler.fit": lambda: dict(train=_series()),
+    "data.Scaler.transform": lambda: dict(x=_series()),
+    "data.Scaler.inverse_transform": lambda: dict(x=_series()),
+    "baselines.forecast_naive": lambda: dict(train=_series(), horizon=3),
+    "baselines.forecast_seasonal_naive": lambda: dict(train=_series(), horizon=3, m=4),
+    "baselines.forecast_drift": lambda: dict(train=_series(), horizon=3),
+    "baselines.forecast_mean": lambda: dict(train=_series(), horizon=3),
+    "baselines.forecast_linear": lambda: dict(train=_series(), horizon=3, n_lags=3, alpha=0.0),
+    "baselines.forecast_ets": lambda: dict(train=_series(), horizon=3, m=4),
+    "baselines.forecast_sarima": lambda: dict(train=_series(), horizon=3, m=4, order=(1, 0, 0), seasonal_order=None),
+    "forecast.recursive_forecast": lambda: dict(model=_model(), history_window=_series(10), horizon=3),
+    "forecast.make_direct_targets": lambda: dict(series=_series(), input_len=5, horizon=2),
+    "forecast.direct_forecast": lambda: dict(model=_model(), history_window=_series(10)),
+    "forecast.error_by_horizon": lambda: dict(y_true=np.ones((4, 3)), y_pred=np.zeros((4, 3)), metric="mae"),
+    "forecast.rolling_origin_folds": lambda: dict(n=20, initial=10, horizon=2, step=2),
+    "forecast.backtest": lambda: dict(series=_series(), forecaster=lambda tr, h: np.full(h, tr[-1]), initial=40,
+                                      horizon=3, step=5, metric="mae", m=1),
+    "hybrid.ets_origin_forecasts": lambda: dict(train=_series(48), horizon=2, m=4),
+    "hybrid.ets_residual_windows": lambda: dict(train=_series(48), input_len=8, horizon=2, m=4),
+    "metrics.accuracy": lambda: dict(y_true=np.array([0, 1, 1, 0]), y_pred=np.array([0, 1, 0, 0])),
+    "metrics.precision_recall_f1": lambda: dict(y_true=np.array([0, 1, 1, 0]), y_pred=np.array([0, 1, 0, 0]), positive=1),
+    "metrics.confusion_matrix": lambda: dict(y_true=np.array([0, 1, 1, 0]), y_pred=np.array([0, 1, 0, 0])),
+    "metrics.roc_auc": lambda: dict(y_true=np.array([0, 1, 1, 0]), scores=np.array([0.1, 0.9, 0.4, 0.2])),
+    "metrics.classification_summary": lambda: dict(y_true=np.array([0, 1, 1, 0]), y_pred=np.array([0, 1, 0, 0]),
+                                                   scores=np.array([0.1, 0.9, 0.4, 0.2])),
+    "metrics.mae": lambda: dict(y_true=_series(5), y_pred=_series(5) + 1),
+    "metrics.rmse": lambda: dict(y_true=_series(5), y_pred=_series(5) + 1),
+    "metrics.mape": lambda: dict(y_true=_series(5) + 2, y_pred=_series(5) + 1, eps=1e-8),
+    "metrics.mase": lambda: dict(y_true=_series(5), y_pred=_series(5) + 1, y_train=_series(), m=1),
+    "metrics.mase_scale": lambda: dict(y_train=_series(), m=1),
+    "models.SequenceModel": lambda: dict(kind="lstm", input_size=1, hidden_size=4, num_layers=1, dropout=0.0,
+                                         bidirectional=False, output_size=1, use_tslab_cells=False, pooling="last",
+                                         recurrent_init="default", predict_change=False),
+    "models.StatefulForecaster": lambda: dict(kind="gru", input_size=1, hidden_size=4, num_layers=1, dropout=0.0,
+                                              output_size=1, use_tslab_cells=False),
+    "models.count_parameters": lambda: dict(model=_model(), trainable_only=True),
+    "models.model_from_config": lambda: dict(config={"kind": "rnn", "input_size": 1, "hidden_size": 4}),
+    "models.sinusoidal_encoding": lambda: dict(length=5, d_model=4),
+    "train.LiveLossPlot": lambda: dict(noise_floor=0.1),
+    "train.fit": lambda: dict(model=_model(), train_loader=_loader(), val_loader=_loader(), epochs=1, lr=1e-3,
+                              weight_decay=0.0, clip_grad_norm=1.0, progress=False),
+    "train.evaluate": lambda: dict(model=_model(), loader=_loader()),
+    "train.predict": lambda: dict(model=_model(), x_or_loader=torch.zeros(3, 5, 1), batch_size=2),
+    "train.save_checkpoint": lambda: dict(path=TMP / "ck.pt", model=_model(),
+                                          config={"kind": "rnn", "input_size": 1, "hidden_size": 4}),
+    "train.load_checkpoint": lambda: dict(path=_checkpoint()),
+    "train.tbptt_epoch": lambda: dict(model=_stateful(), series=torch.zeros(2, 12, 1), chunk_len=4, clip_grad_norm=1.0),
+    "device.get_device": lambda: dict(prefer="cpu"),
+    "device.seed_everything": lambda: dict(seed=0, deterministic=True),
+    "device.environment_report": lambda: dict(device="cpu"),
+    "exercises.check_value": lambda: dict(name="q", answer=3, expected=3),
+    "exercises.check_shape": lambda: dict(name="q", answer=(2, 3), expected=(2, 3)),
+    "exercises.check_close": lambda: dict(name="q", answer=1.0, expected=1.0, rtol=1e-4, atol=1e-6),
+    "exercises.check_function": lambda: dict(name="q", fn=np.square, reference=np.square, cases=[(2.0,)]),
+    "exercises.check_in": lambda: dict(name="q", answer="ab", allowed=["ab", "cd"]),
+    "plots.use_course_style": lambda: dict(font_size=12),
+    "plots.plot_anomaly_examples": lambda: dict(X=np.zeros((6, 20)), y=np.array([0, 1] * 3), n=2, spike_len=3),
+    "plots.plot_series": lambda: dict(series=_series(), signal=_series(), label="observed"),
+    "plots.plot_windows": lambda: dict(series=_series(), input_len=5, horizon=2, starts=(0, 10)),
+    "plots.plot_split": lambda: dict(train=_series(30), val=_series(10), test=_series(10)),
+    "plots.plot_history": lambda: dict(history=_history(), noise_floor=0.1, log=True),
+    "plots.plot_forecast": lambda: dict(history=_series(20), actual=_series(5), forecasts={"naive": _series(5)}),
+    "widgets.make_explorer": lambda: dict(task="anomaly", kind="lstm", hidden_size=4, num_layers=1, max_hidden=8,
+                                          max_layers=2, seed=0),
+    "forecast.plot_folds": lambda: dict(folds=[(np.arange(10), np.arange(10, 12))]),
+}
+# Too slow to call dozens of times here (they train); their argument checks are shared with make_explorer.
+SKIP = {"widgets.explore_once", "widgets.static_grid", "widgets.plot_result", "train.detach_state"}
+
+
+def _stateful():
+    from tslab.models import StatefulForecaster
+
+    torch.manual_seed(0)
+    return StatefulForecaster("gru", hidden_size=4)
+
+
+def _history():
+    from tslab.train import History
+
+    return History(train_loss=[1.0, 0.5], val_loss=[1.1, 0.6], lr=[1e-3, 1e-3])
+
+
+# ------------------------------------------------------------------ bad values by kind
+def _dated(values: np.ndarray, how: str):
+    index = pd.date_range("2000-01-01", periods=len(values), freq="D")
+    index = index[::-1] if how == "unsorted" else index.where(np.arange(len(index)) != 1, index[0])
+    return (pd.Series if values.ndim == 1 else pd.DataFrame)(values, index=index)
+
+
+def bad_arrays(good: Any) -> dict[str, Any]:
+    """Bad versions of a valid array ``good`` (same shape unless the shape is the point)."""
+    tensor = isinstance(good, torch.Tensor)
+    if not (tensor or isinstance(good, np.ndarray)):
+        return {}
+    arr = good.numpy() if tensor else good
+    if arr.dtype.kind not in "iuf" or arr.size == 0:
+        return {}
+    flt = arr.astype(float)
+    nan, inf = flt.copy(), flt.copy()
+    nan.flat[0], inf.flat[-1] = np.nan, np.inf
+    out = {"nan": nan, "inf": inf, "empty": flt[:0], "extra_dims": flt[None, None], "complex": flt + 1j,
+           "strings": arr.astype(str), "huge": np.full_like(flt, 1e39), "ragged": [[1.0, 2.0], [3.0]],
+           "not_array": "abc"}
+    if tensor:
+        out = {k: (torch.as_tensor(v) if isinstance(v, np.ndarray) and v.dtype.kind != "U" else v) for k, v in out.items()}
+    elif arr.ndim in (1, 2) and len(arr) > 2:
+        out["unsorted_dates"], out["duplicate_dates"] = _dated(flt, "unsorted"), _dated(flt, "duplicate")
+    return out
+
+
+BAD = {
+    "int": {"float": 2.5, "str": "3", "bool": True, "negative": -1, "complex": 1j},
+    "float": {"nan": float("nan"), "inf": float("inf"), "str": "0.1", "complex": 1j, "bool": True},
+    "bool": {"truthy_str": "no", "int": 1, "none": None},
+    "choice": {"unknown": "nope", "int": 3},
+    "text": {"int": 3},
+    "path": {"missing": "no/such/file", "directory": ".", "int": 3},
+    "callable": {"int": 3},
+    "module": {"str": "model"},
+}
+# parameters that are free text, not a choice
+TEXT = {"name", "hint", "label", "date_column"}
+
+
+def kind_of(param: inspect.Parameter) -> str | None:
+    hint = str(param.annotation)
+    if "Path" in hint:
+        return "path"
+    if "Module" in hint:
+        return "module"
+    if "Callable" in hint:
+        return "callable"
+    if "ndarray" in hint or "ArrayLike" in hint or "Tensor" in hint:
+        return "array"
+    if hint.startswith("bool"):
+        return "bool"
+    if hint.startswith("int"):
+        return "int"
+    if hint.startswith("float"):
+        return "float"
+    if hint.startswith("str"):
+        return "text" if param.name in TEXT else "choice"
+    return None
+
+
+def extra_bad(qual: str, param: str) -> dict[str, Any]:
+    """Bad values that a type hint alone cannot suggest."""
+    files = {}
+    if qual in ("data.load_csv", "train.load_checkpoint") and param == "path":
+        (TMP / "empty.csv").write_text("")
+        (TMP / "binary.csv").write_bytes(bytes(range(256)) * 4)
+        (TMP / "ragged.csv").write_text("date,value\n2020-01-01,1,2,3\n2020-02-01\n")
+        files = {"empty_file": TMP / "empty.csv", "binary_file": TMP / "binary.csv", "ragged_csv": TMP / "ragged.csv"}
+    if qual == "data.load_csv" and param == "date_column":
+        (TMP / "numeric_dates.csv").write_text("date,value\n1,1.0\n2,2.0\n3,3.0\n")
+        files = {"numeric_dates": ("numeric_dates.csv", "date")}
+    if qual == "data.load_csv" and param == "value_columns":
+        files = {"empty_selection": [], "int": 3}
+    table = {
+        "data.make_sine_windows": {"freq_range": {"nan": (float("nan"), 1.0), "one": (1.0,), "str": "ab"},
+                                   "dt": {"zero": 0.0, "negative": -0.1}},
+        "data.make_trend_series": {"period": {"zero": 0}},
+        "plots.plot_windows": {"starts": {"negative": (-5,), "beyond": (10_000,), "float": (2.5,), "str": "ab"}},
+        "metrics.mape": {"eps": {"negative": -1.0, "zero": 0.0}},
+        "train.save_checkpoint": {"config": {"numpy_scalar": {"kind": "rnn", "input_size": np.int64(1)},
+                                             "numpy_array": {"kind": "rnn", "input_size": 1, "w": np.arange(3)},
+                                             "timestamp": {"kind": "rnn", "input_size": 1, "t": pd.Timestamp("2020")},
+                                             "object": {"kind": "rnn", "input_size": 1, "o": object()}}},
+        "exercises.check_in": {"answer": {"substring": "a", "array": np.arange(3)}, "allowed": {"string": "abcd"}},
+        "exercises.check_value": {"answer": {"array": np.arange(3), "string": "3"}},
+        "exercises.check_shape": {"answer": {"string": "(2, 3)", "floats": (2.0, 3.5)}},
+        "exercises.check_close": {"answer": {"string": "1.0", "array": np.arange(3), "complex": 1 + 1j}},
+        "train.fit": {"train_loader": {"nan_targets": "NAN_TARGETS", "float_class_targets": "FLOAT_CLASS"}},
+        "train.evaluate": {"loader": {"nan_targets": "NAN_TARGETS"}},
+        "forecast.recursive_forecast": {"model": {"nan_model": "NAN_MODEL"}},
+        "forecast.direct_forecast": {"model": {"nan_model": "NAN_MODEL"}},
+        "forecast.backtest": {"forecaster": {"nan_forecaster": lambda tr, h: np.full(h, np.nan)}},
+        "data.make_loader": {"shuffle": {"truthy_str": "no"}},
+        "device.seed_everything": {"deterministic": {"truthy_str": "no"}},
+    }
+    return {**files, **table.get(qual, {}).get(param, {})}
+
+
+class _NanModel(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.zeros(1))
+
+    def forward(self, x):
+        return torch.full((x.shape[0], 1), float("nan")) + self.w
+
+
+def _resolve(value: Any) -> Any:
+    from tslab.data import make_loader
+
+    if isinstance(value, str) and value == "NAN_TARGETS":
+        y = np.zeros((8, 1))
+        y[3] = np.nan
+        return make_loader(np.zeros((8, 5, 1)), y, batch_size=4)
+    if isinstance(value, str) and value == "FLOAT_CLASS":
+        return make_loader(np.zeros((8, 5, 1)), np.array([[0.0], [1.0]] * 4), batch_size=4)
+    if isinstance(value, str) and value == "NAN_MODEL":
+        return _NanModel()
+    return value
+
+
+def cases():
+    """Yield ``(qual, param, label, call)`` for every generated bad input."""
+    for mod_name in MODULES:
+        mod = importlib.import_module(f"tslab.{mod_name}")
+        for name in mod.__all__:
+            obj = getattr(mod, name)
+            qual = f"{mod_name}.{name}"
+            if not callable(obj) or qual in SKIP or qual not in GOOD:
+                continue
+            targets = [(qual, obj)]
+            if name == "Scaler":
+                targets += [(f"{qual}.{m}", m) for m in ("fit", "transform", "inverse_transform")]
+            for q, fn in targets:
+                sig = inspect.signature(getattr(obj, fn) if isinstance(fn, str) else fn)
+                for param in sig.parameters.values():
+                    if param.name in ("self", "ax", "axes") or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                        continue
+                    kind = kind_of(param)
+                    bad = dict(BAD.get(kind, {})) if kind != "array" else {}
+                    if kind == "array":
+                        good = GOOD[q]().get(param.name)
+                        bad = bad_arrays(good) if good is not None else {}
+                    if kind in ("int", "float", "choice", "text", "bool") and "None" not in str(param.annotation):
+                        bad["none"] = None
+                    elif "None" in str(param.annotation):
+                        bad.pop("none", None)
+                    bad.update(extra_bad(q, param.name))
+                    for label, value in bad.items():
+                        yield q, param.name, label, _caller(q, obj, fn, param.name, value)
+
+
+def _caller(qual: str, obj: Any, method: Any, param: str, value: Any) -> Callable[[], Any]:
+    def call():
+        kwargs = GOOD[qual]()
+        v = _resolve(value)
+        if qual == "data.load_csv" and isinstance(v, tuple):
+            kwargs["path"], v = TMP / v[0], v[1]
+        kwargs[param] = v
+        if isinstance(value, str) and value == "FLOAT_CLASS":  # (N, 1) float targets for a 2-class model
+            from tslab.models import SequenceModel
+
+            kwargs.update(model=SequenceModel("rnn", 1, hidden_size=4, output_size=2), val_loader=None,
+                          loss_fn=torch.nn.CrossEntropyLoss())
+        if isinstance(method, str):  # a Scaler method on a fitted Scaler
+            scaler = obj("standard")
+            if method != "fit":
+                scaler.fit(_series())
+            return getattr(scaler, method)(**kwargs)
+        out = obj(**kwargs)
+        if qual == "train.save_checkpoint":  # what save accepts, load must read back
+            from tslab.train import load_checkpoint
+
+            load_checkpoint(out)
+        return out
+
+    return call
+
+
+def classify(qual: str, param: str, call: Callable[[], Any]) -> tuple[str, str]:
+    """Run one case: ``("clear" | "obscure" | "silent", what happened)``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    buf = io.StringIO()
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(buf):
+            warnings.simplefilter("ignore")
+            result = call()
+    except (TypeError, ValueError, FileNotFoundError) as err:
+        text = f"{type(err).__name__}: {err}"
+        return ("clear" if param in str(err) else "obscure"), text[:200]
+    except Exception as err:  # noqa: BLE001 - anything else is obscure by definition
+        return "obscure", f"{type(err).__name__}: {str(err)[:160]}"
+    finally:
+        plt.close("all")
+    if qual.startswith("exercises.") and result is False:
+        return "clear", "documented: returns False (not yet) " + buf.getvalue().strip()[:120]
+    return "silent", f"returned {type(result).__name__}"
+
+
+def measure() -> dict:
+    counts = {"clear": 0, "obscure": 0, "silent": 0}
+    details = []
+    for qual, param, label, call in cases():
+        verdict, text = classify(qual, param, call)
+        counts[verdict] += 1
+        if verdict != "clear":
+            details.append(f"{verdict:7s} {qual}({param}={label}): {text}")
+    return {"bad_input_counts": counts, "bad_input_total": sum(counts.values()), "not_clear": details}
+
+
+if __name__ == "__main__":
+    torch.set_num_threads(1)
+    out = measure()
+    if "--json" in sys.argv:
+        print(json.dumps(out, indent=1))
+    else:
+        print("\n".join(out["not_clear"]))
+        print(out["bad_input_counts"], "of", out["bad_input_total"])
