@@ -115,7 +115,7 @@ def test_residual_windows_train_a_model_end_to_end():
         ({"horizon": True}, TypeError, "horizon must be an int, got bool"),
         ({"m": 1}, ValueError, "m must be >= 2"),
         ({"train": series(30), "horizon": 17}, ValueError, "train is too short: 30 values give 1 windows"),
-        ({"train": np.ones((10, 3))}, ValueError, r"train must be 1-D \(T,\), got shape \(10, 3\)"),
+        ({"train": np.ones((10, 3))}, ValueError, r"train must be 1-D, got 2-D with shape \(10, 3\)"),
         ({"train": np.r_[series(), np.nan]}, ValueError, "train must be finite"),
     ],
 )

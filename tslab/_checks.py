@@ -33,7 +33,7 @@ def _bounds(minimum: float | None, maximum: float | None, lo_open: bool = False,
 def as_int(name: str, value: Any, minimum: int | None = None, maximum: int | None = None) -> int:
     """``value`` as a Python int (not a bool, not a float such as 3.0) within the bounds."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int{_bounds(minimum, maximum)}, got {_got(value)}")
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise ValueError(f"{name} must be{_bounds(minimum, maximum)}, got {value}")
     return int(value)
@@ -107,7 +107,7 @@ def as_array(name: str, value: Any, ndim: Sequence[int] = (1, 2), *, min_len: in
     if arr.ndim not in tuple(ndim):
         raise ValueError(f"{name} must be {' or '.join(f'{d}-D' for d in ndim)}, got {arr.ndim}-D with shape {arr.shape}")
     if arr.ndim and len(arr) < min_len:
-        raise ValueError(f"{name} must have at least {min_len} value(s) along its first axis, got shape {arr.shape}")
+        raise ValueError(f"{name} must have at least {min_len} values, got {len(arr)} (shape {arr.shape})")
     arr = arr.astype(np.float64, copy=False)
     if finite and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite (no NaN or inf), got {int(np.sum(~np.isfinite(arr)))} NaN/inf value(s)")

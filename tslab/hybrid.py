@@ -26,7 +26,7 @@ import torch
 from numpy.typing import ArrayLike
 
 from tslab.baselines import _check, _check_period
-from tslab.data import _check_int
+from tslab._checks import as_array, as_int
 
 __all__ = ["ets_origin_forecasts", "ResidualWindows", "ets_residual_windows"]
 
@@ -99,12 +99,10 @@ class ResidualWindows:
         Returns:
             The hybrid forecast ``(H,)`` in original units.
         """
-        if isinstance(correction, torch.Tensor):
-            correction = correction.detach().cpu().numpy()
-        c = np.asarray(correction, dtype=float)
+        c = as_array("correction", correction, range(8))
         if c.shape not in ((self.base.size,), (1, self.base.size)):
             raise ValueError(f"correction must have shape ({self.base.size},) or (1, {self.base.size}), got {c.shape}")
-        return self.base + c.reshape(-1) * self.scale
+        return as_array("combined forecast (correction * scale)", self.base + c.reshape(-1) * self.scale, (1,))
 
 
 def ets_residual_windows(train: ArrayLike, input_len: int, horizon: int, m: int = 12) -> ResidualWindows:
@@ -124,7 +122,7 @@ def ets_residual_windows(train: ArrayLike, input_len: int, horizon: int, m: int 
         A :class:`ResidualWindows`; train a model ``(N, L, 2) -> (N, H)`` on ``X, Y``, predict on
         ``x_last`` and call ``combine``.
     """
-    input_len = _check_int("input_len", input_len, 2)
+    input_len = as_int("input_len", input_len, 2)
     paths, forecast, resid = ets_origin_forecasts(train, horizon, m)  # validates train, horizon, m
     y = np.asarray(train, dtype=float)
     T = y.size

@@ -17,6 +17,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from sklearn import metrics as skm
 
+from tslab._checks import as_array, as_float, as_int
+
 __all__ = [
     "accuracy",
     "precision_recall_f1",
@@ -43,16 +45,9 @@ def _to_numpy(x: object) -> object:
 
 def _as_float_array(x: ArrayLike, name: str) -> np.ndarray:
     """Return ``x`` as a float array, or raise naming ``name`` if it is empty or has NaN/inf."""
-    x = _to_numpy(x)
-    try:
-        arr = np.asarray(x, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be numeric array-like, got {type(x).__name__}") from err
+    arr = as_array(name, x, range(8))
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        n_bad = int(np.sum(~np.isfinite(arr)))
-        raise ValueError(f"{name} must be finite, got {n_bad} NaN/inf value(s)")
     return arr
 
 
@@ -67,6 +62,7 @@ def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]
 
 def _labels(y: ArrayLike, name: str) -> np.ndarray:
     """Validate 1-D integer/boolean class labels."""
+    as_array(name, y, range(8), finite=False)  # real numbers, sorted unique dates, float32 range
     arr = np.asarray(_to_numpy(y))
     if arr.ndim != 1:
         hint = " (for logits (N, C) take the class with .argmax(dim=1))" if arr.ndim == 2 else ""
@@ -244,7 +240,7 @@ def mape(y_true: ArrayLike, y_pred: ArrayLike, *, eps: float = 1e-8) -> float:
         RuntimeWarning: if some ``|y|`` is below 1 % of the mean ``|y|`` (the result is then
             dominated by a few points).
     """
-    t, p = _pair(y_true, y_pred)
+    (t, p), eps = _pair(y_true, y_pred), as_float("eps", eps, 0, lo_open=True)
     abs_t = np.abs(t)
     if np.any(abs_t <= eps):
         raise ValueError(
@@ -270,11 +266,7 @@ def mase_scale(y_train: ArrayLike, m: int = 1) -> float:
         y_train: training series in original units, shape ``(T,)`` with ``T > m``.
         m: seasonal period (12 for monthly data with a yearly cycle).
     """
-    if not isinstance(m, (int, np.integer)) or isinstance(m, bool):
-        raise TypeError(f"m must be an int, got {type(m).__name__}")
-    if m < 1:
-        raise ValueError(f"m must be >= 1, got {m}")
-    y = _as_float_array(y_train, "y_train")
+    m, y = as_int("m", m, 1), _as_float_array(y_train, "y_train")
     if y.ndim != 1:
         raise ValueError(f"y_train must be 1-D (T,), got shape {y.shape}")
     if y.size <= m:
