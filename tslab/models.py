@@ -29,6 +29,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from tslab._checks import as_bool, as_choice, as_float, as_int
+
 __all__ = [
     "KINDS",
     "RECURRENT_KINDS",
@@ -48,34 +50,6 @@ RECURRENT_INITS = ("default", "orthogonal")
 # ---------------------------------------------------------------------------------------------
 # argument checks
 # ---------------------------------------------------------------------------------------------
-def _check_kind(kind: str, valid: tuple[str, ...]) -> str:
-    if not isinstance(kind, str) or kind.lower() not in valid:
-        raise ValueError(f"kind must be one of {valid}, got {kind!r}")
-    return kind.lower()
-
-
-def _check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return value
-
-
-def _check_bool(value: Any, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
-    return value
-
-
-def _check_dropout(dropout: Any) -> float:
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)):
-        raise TypeError(f"dropout must be a float, got {type(dropout).__name__}")
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1), got {dropout}")
-    return float(dropout)
-
-
 def _check_input(x: torch.Tensor, input_size: int, dtype: torch.dtype) -> torch.Tensor:
     """Raise a readable error unless ``x`` is ``(N, L, input_size)``; cast floats to ``dtype``."""
     if not isinstance(x, torch.Tensor):
@@ -129,8 +103,7 @@ def sinusoidal_encoding(length: int, d_model: int, device: torch.device | None =
     Returns:
         Tensor of shape ``(L, d_model)``.
     """
-    _check_positive_int(length, "length", minimum=0)
-    _check_positive_int(d_model, "d_model")
+    length, d_model = as_int("length", length, 0), as_int("d_model", d_model, 1)
     position = torch.arange(length, device=device, dtype=torch.float32).unsqueeze(1)  # (L, 1)
     div = torch.exp(
         torch.arange(0, d_model, 2, device=device, dtype=torch.float32) * (-math.log(10000.0) / d_model)
@@ -250,24 +223,19 @@ class SequenceModel(nn.Module):
         predict_change: bool = False,
     ):
         super().__init__()
-        kind = _check_kind(kind, KINDS)
-        for name, value in [("input_size", input_size), ("hidden_size", hidden_size),
-                            ("num_layers", num_layers), ("output_size", output_size),
-                            ("kernel_size", kernel_size), ("num_heads", num_heads)]:
-            _check_positive_int(value, name)
+        kind = as_choice("kind", kind, KINDS)
+        input_size, hidden_size, num_layers, output_size, kernel_size, num_heads = (as_int(name, value, 1) for name, value in [
+            ("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers),
+            ("output_size", output_size), ("kernel_size", kernel_size), ("num_heads", num_heads)])
         # defaults are accepted for every kind: a saved .config always holds both keys
         for name, value, default, owner in [("kernel_size", kernel_size, 3, "cnn"),
                                             ("num_heads", num_heads, 1, "transformer")]:
             if value != default and kind != owner:
                 raise ValueError(f"{name} applies only to kind={owner!r}, got kind={kind!r} with {name}={value}")
-        dropout = _check_dropout(dropout)
-        for name, value in [("bidirectional", bidirectional), ("use_tslab_cells", use_tslab_cells),
-                            ("predict_change", predict_change)]:
-            _check_bool(value, name)
-        if pooling not in POOLINGS:
-            raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
-        if recurrent_init not in RECURRENT_INITS:
-            raise ValueError(f"recurrent_init must be one of {RECURRENT_INITS}, got {recurrent_init!r}")
+        dropout = as_float("dropout", dropout, 0, 1, hi_open=True)
+        bidirectional, use_tslab_cells, predict_change = (as_bool(name, value) for name, value in [
+            ("bidirectional", bidirectional), ("use_tslab_cells", use_tslab_cells), ("predict_change", predict_change)])
+        pooling, recurrent_init = as_choice("pooling", pooling, POOLINGS), as_choice("recurrent_init", recurrent_init, RECURRENT_INITS)
         if recurrent_init != "default" and kind not in RECURRENT_KINDS:
             raise ValueError(f"recurrent_init={recurrent_init!r} needs a recurrent kind {RECURRENT_KINDS}, got kind={kind!r}")
         if bidirectional and kind not in RECURRENT_KINDS:
@@ -353,12 +321,10 @@ class StatefulForecaster(nn.Module):
         use_tslab_cells: bool = False,
     ):
         super().__init__()
-        kind = _check_kind(kind, RECURRENT_KINDS)
-        for name, value in [("input_size", input_size), ("hidden_size", hidden_size),
-                            ("num_layers", num_layers), ("output_size", output_size)]:
-            _check_positive_int(value, name)
-        dropout = _check_dropout(dropout)
-        _check_bool(use_tslab_cells, "use_tslab_cells")
+        kind = as_choice("kind", kind, RECURRENT_KINDS)
+        input_size, hidden_size, num_layers, output_size = (as_int(name, value, 1) for name, value in [
+            ("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers), ("output_size", output_size)])
+        dropout, use_tslab_cells = as_float("dropout", dropout, 0, 1, hi_open=True), as_bool("use_tslab_cells", use_tslab_cells)
         self.config = dict(
             model_class="StatefulForecaster", kind=kind, input_size=input_size, hidden_size=hidden_size,
             num_layers=num_layers, dropout=dropout, output_size=output_size,
@@ -385,6 +351,7 @@ def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
     """Number of scalar parameters (those with ``requires_grad`` unless ``trainable_only=False``)."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    trainable_only = as_bool("trainable_only", trainable_only)
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 
