@@ -40,12 +40,12 @@ def as_int(name: str, value: Any, minimum: int | None = None, maximum: int | Non
 
 
 def as_float(name: str, value: Any, minimum: float | None = None, maximum: float | None = None, *,
-             lo_open: bool = False, hi_open: bool = False) -> float:
-    """``value`` as a real, finite Python float within the bounds (open ends if ``lo_open``/``hi_open``)."""
+             lo_open: bool = False, hi_open: bool = False, inf_ok: bool = False) -> float:
+    """``value`` as a real, finite (or +inf if ``inf_ok``) float within the bounds (open ends if ``lo_open``/``hi_open``)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a real number{_bounds(minimum, maximum, lo_open, hi_open)}, got {_got(value)}")
     value = float(value)
-    if not math.isfinite(value) or (minimum is not None and (value < minimum or (lo_open and value == minimum))) \
+    if not (math.isfinite(value) or (inf_ok and value == math.inf)) or (minimum is not None and (value < minimum or (lo_open and value == minimum))) \
             or (maximum is not None and (value > maximum or (hi_open and value == maximum))):
         raise ValueError(f"{name} must be a finite real number{_bounds(minimum, maximum, lo_open, hi_open)}, got {value}")
     return value

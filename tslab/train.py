@@ -24,8 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import numpy as np
 import torch
 from torch import nn
+
+from tslab._checks import as_array, as_bool, as_float, as_int
 
 __all__ = [
     "History",
@@ -100,7 +103,7 @@ class LiveLossPlot:
     """
 
     def __init__(self, noise_floor: float | None = None):
-        self.handle = None
+        self.handle, noise_floor = None, None if noise_floor is None else as_float("noise_floor", noise_floor)
         try:
             from IPython import get_ipython
             from IPython.display import display
@@ -135,19 +138,6 @@ class LiveLossPlot:
 # ---------------------------------------------------------------------------------------------
 # argument checks
 # ---------------------------------------------------------------------------------------------
-def _check_number(value: Any, name: str, *, minimum: float, inclusive: bool, integer: bool = False,
-                  allow_inf: bool = False):
-    types = (int,) if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, types):
-        kind = "an int" if integer else "a number"
-        raise TypeError(f"{name} must be {kind}, got {type(value).__name__}")
-    if math.isnan(value) or (math.isinf(value) and not allow_inf):
-        raise ValueError(f"{name} must be a finite number, got {value}")
-    if value < minimum or (value == minimum and not inclusive):
-        raise ValueError(f"{name} must be {'>=' if inclusive else '>'} {minimum}, got {value}")
-    return value
-
-
 def _check_loader(loader: Any, name: str) -> None:
     # a tensor, an array or an (X, y) tuple is iterable too, but yields samples or halves, not batches
     if not isinstance(loader, Iterable) or isinstance(loader, (torch.Tensor, tuple)) or hasattr(loader, "__array__"):
@@ -201,16 +191,16 @@ def _is_array_like(x: Any) -> bool:
     return not isinstance(x, torch.Tensor) and hasattr(x, "__array__")
 
 
-def _check_finite_batch(x: Any, name: str) -> None:
+def _check_finite_batch(x: Any, name: str, what: str = "x") -> None:
     if isinstance(x, torch.Tensor) and x.is_floating_point() and not torch.isfinite(x).all():
-        raise ValueError(f"{name} yielded a batch x with NaN or inf values, expected finite inputs: "
+        raise ValueError(f"{name} yielded a batch {what} with NaN or inf values, expected finite values: "
                          "fill or drop missing values first")
 
 
 def _check_targets(y_pred: torch.Tensor, y: torch.Tensor, loss_fn: Any = None) -> None:
     """Catch targets that do not fit the loss, e.g. the silent ``(N, 1)`` vs ``(N,)`` MSE broadcast."""
     if isinstance(loss_fn, nn.CrossEntropyLoss) and y_pred.ndim == 2:
-        soft_labels = torch.is_floating_point(y) and y.shape == y_pred.shape  # class probabilities
+        soft_labels = torch.is_floating_point(y) and y.shape == y_pred.shape and y_pred.shape[1] > 1  # probabilities
         if not soft_labels and (torch.is_floating_point(y) or y.ndim != 1):
             raise ValueError(
                 f"targets y for CrossEntropyLoss must be int64 class labels of shape (N,), got {y.dtype} "
@@ -240,7 +230,7 @@ def _outputs(model: nn.Module, loader: Iterable, device: torch.device,
     model.eval()
     preds, targets = [], []
     for x, y in loader:
-        _check_finite_batch(x, name)
+        _check_finite_batch(x, name), _check_finite_batch(y, name, "y (targets)")
         preds.append(model(x.to(device)).cpu())
         targets.append(y.cpu())
     if not preds:
@@ -273,7 +263,7 @@ def evaluate(
     total, count = 0.0, 0
     with torch.no_grad():
         for x, y in loader:
-            _check_finite_batch(x, "loader")
+            _check_finite_batch(x, "loader"), _check_finite_batch(y, "loader", "y (targets)")
             x, y = x.to(device), y.to(device)
             y_pred = model(x)
             _check_targets(y_pred, y, loss_fn)
@@ -303,7 +293,7 @@ def predict(
         CPU tensor of outputs, e.g. ``(N, output_size)``.
     """
     _check_model(model)
-    _check_number(batch_size, "batch_size", minimum=1, inclusive=True, integer=True)
+    batch_size = as_int("batch_size", batch_size, 1)
     device = _resolve_device(model, device)
     if _is_array_like(x_or_loader):
         x_or_loader = torch.as_tensor(x_or_loader, dtype=_model_dtype(model))
@@ -389,13 +379,14 @@ def fit(
     _check_loader(train_loader, "train_loader")
     if val_loader is not None:
         _check_loader(val_loader, "val_loader")
-    _check_number(epochs, "epochs", minimum=1, inclusive=True, integer=True)
-    _check_number(lr, "lr", minimum=0, inclusive=False)
-    _check_number(weight_decay, "weight_decay", minimum=0, inclusive=True)
+    epochs, lr, weight_decay = as_int("epochs", epochs, 1), as_float("lr", lr, 0, lo_open=True), as_float("weight_decay", weight_decay, 0)
+    progress, live_plot = as_bool("progress", progress), as_bool("live_plot", live_plot)
     if clip_grad_norm is not None:
-        _check_number(clip_grad_norm, "clip_grad_norm", minimum=0, inclusive=False, allow_inf=True)
+        as_float("clip_grad_norm", clip_grad_norm, 0, lo_open=True, inf_ok=True)
+    if noise_floor is not None:
+        as_float("noise_floor", noise_floor)
     if early_stopping_patience is not None:
-        _check_number(early_stopping_patience, "early_stopping_patience", minimum=1, inclusive=True, integer=True)
+        as_int("early_stopping_patience", early_stopping_patience, 1)
         if val_loader is None:
             raise ValueError("early_stopping_patience needs a val_loader to watch, got val_loader=None")
     if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
@@ -414,8 +405,7 @@ def fit(
     if metrics and val_loader is None:
         raise ValueError("metrics are computed on validation data: pass val_loader, got val_loader=None")
     if seed is not None:
-        _check_number(seed, "seed", minimum=0, inclusive=True, integer=True)
-        torch.manual_seed(seed)
+        torch.manual_seed(as_int("seed", seed, 0))
 
     # ---- set up
     device = _resolve_device(model, device)
@@ -444,7 +434,7 @@ def fit(
         model.train()
         total, count, max_norm = 0.0, 0, 0.0
         for x, y in train_loader:
-            _check_finite_batch(x, "train_loader")
+            _check_finite_batch(x, "train_loader"), _check_finite_batch(y, "train_loader", "y (targets)")
             x, y = x.to(device), y.to(device)
             y_pred = model(x)
             _check_targets(y_pred, y, loss_fn)
@@ -517,7 +507,7 @@ def save_checkpoint(path: str | Path, model: nn.Module, config: dict[str, Any] |
     _check_model(model)
     if config is not None and not isinstance(config, dict):
         raise TypeError(f"config must be a dict or None, got {type(config).__name__}")
-    config = dict(config or {})
+    config = _plain(dict(config or {}), "config")
     if "model" not in config and isinstance(getattr(model, "config", None), dict):
         config["model"] = dict(model.config)
     path = Path(path)
@@ -525,6 +515,20 @@ def save_checkpoint(path: str | Path, model: nn.Module, config: dict[str, Any] |
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     torch.save({"state_dict": state, "config": config}, path)
     return path
+
+
+def _plain(value: Any, where: str) -> Any:
+    """``value`` as plain Python (NumPy scalars/arrays become numbers/lists) that ``weights_only`` loading reads back."""
+    if isinstance(value, (np.generic, np.ndarray)):
+        return _plain(value.tolist(), where)
+    if isinstance(value, dict):
+        return {k: _plain(v, f"{where}[{k!r}]") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v, f"{where}[{i}]") for i, v in enumerate(value))
+    if value is None or isinstance(value, (str, int, float, bool, torch.Tensor)):
+        return value
+    raise TypeError(f"{where} must hold plain values (numbers, str, bool, None, lists, dicts, tensors), got "
+                    f"{type(value).__name__}: convert it first, e.g. str(timestamp)")
 
 
 def _architecture_diff(expected: dict[str, torch.Tensor], got: dict[str, torch.Tensor]) -> list[str]:
@@ -634,16 +638,14 @@ def tbptt_epoch(
         Mean loss over all predicted steps.
     """
     _check_model(model)
-    series = torch.as_tensor(series, dtype=torch.float32)
-    if series.ndim != 1 or len(series) < 2:
-        raise ValueError(f"series must be 1-D (T,) with T >= 2, got shape {tuple(series.shape)}")
-    _check_number(chunk_len, "chunk_len", minimum=1, inclusive=True, integer=True)
+    series = torch.as_tensor(as_array("series", series, (1,), min_len=2), dtype=torch.float32)
+    chunk_len = as_int("chunk_len", chunk_len, 1)
     if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
         raise TypeError(f"optimizer must be a torch.optim.Optimizer or None, got {type(optimizer).__name__}")
     if loss_fn is not None and not callable(loss_fn):
         raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
     if clip_grad_norm is not None:
-        _check_number(clip_grad_norm, "clip_grad_norm", minimum=0, inclusive=False, allow_inf=True)
+        as_float("clip_grad_norm", clip_grad_norm, 0, lo_open=True, inf_ok=True)
     loss_fn = nn.MSELoss() if loss_fn is None else loss_fn
     device = _model_device(model)
     inputs = series[:-1].view(1, -1, 1).to(device)  # (1, T-1, 1): x_t
