@@ -14,6 +14,8 @@ import sys
 import numpy as np
 import torch
 
+from tslab._checks import as_bool, as_int
+
 __all__ = ["get_device", "seed_everything", "environment_report", "VALID_DEVICES"]
 
 VALID_DEVICES = ("cpu", "cuda", "mps")
@@ -96,11 +98,7 @@ def seed_everything(seed: int, deterministic: bool = True) -> None:
         TypeError: if ``seed`` is not an integer.
         ValueError: if ``seed`` is negative or too large for NumPy.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if not 0 <= int(seed) < 2**32:
-        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
-    seed = int(seed)
+    seed, deterministic = as_int("seed", seed, 0, 2**32 - 1), as_bool("deterministic", deterministic)
     if deterministic:
         # cuBLAS reads this when CUDA initialises; setting it later has no effect.
         os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")

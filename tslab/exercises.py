@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from tslab._checks import as_float, as_int
+
 __all__ = ["check_value", "check_shape", "check_close", "check_function", "check_in"]
 
 
@@ -27,7 +29,9 @@ def _verdict(ok: bool, message: str) -> bool:
     return ok
 
 
-def _unanswered(name: str, answer: object) -> bool:
+def _unanswered(name: str, answer: object, hint: str = "") -> bool:
+    if not isinstance(name, str) or not isinstance(hint, str):
+        raise TypeError(f"name and hint must be str, got name={name!r}, hint={hint!r}")
     if answer is None:
         print(f"Not answered yet: replace the None in `{name}` with your answer and run the cell again.")
         return True
@@ -50,9 +54,9 @@ def check_shape(name: str, answer: Any, expected: Sequence[int], hint: str = "")
     The message points at the first axis that differs and, when the same numbers come in
     another order, says so (the classic ``(L, N, H)`` vs ``(N, L, H)`` mix-up).
     """
-    if _unanswered(name, answer):
+    if _unanswered(name, answer, hint):
         return False
-    expected = tuple(int(d) for d in expected)
+    expected = tuple(as_int("expected", d, 0) for d in expected)
     got = _shape_of(answer)
     if got is None:
         return _verdict(False, f"{name} should be a tensor, array or shape tuple, got {type(answer).__name__}.")
@@ -70,11 +74,11 @@ def check_shape(name: str, answer: Any, expected: Sequence[int], hint: str = "")
 
 def check_value(name: str, answer: Any, expected: Any, hint: str = "") -> bool:
     """Check an exact answer (an int, a string, a bool); numbers also say "too high/too low"."""
-    if _unanswered(name, answer):
+    if _unanswered(name, answer, hint):
         return False
     if isinstance(answer, (torch.Tensor, np.ndarray)) and np.size(answer) == 1:
         answer = answer.item()
-    if answer == expected:
+    if _same(answer, expected):
         return _verdict(True, f"{name} = {expected!r}.")
     direction = ""
     if isinstance(answer, (int, float)) and isinstance(expected, (int, float)) and not isinstance(answer, bool):
@@ -84,9 +88,16 @@ def check_value(name: str, answer: Any, expected: Any, hint: str = "") -> bool:
 
 def check_close(name: str, answer: Any, expected: Any, rtol: float = 1e-4, atol: float = 1e-6, hint: str = "") -> bool:
     """Check a number or array against ``expected`` within a tolerance; reports the largest gap."""
-    if _unanswered(name, answer):
+    rtol, atol = as_float("rtol", rtol, 0), as_float("atol", atol, 0)
+    if _unanswered(name, answer, hint):
         return False
-    got = np.asarray(answer.detach().cpu() if isinstance(answer, torch.Tensor) else answer, dtype=float)
+    not_numbers = f"{name} should be a number or an array of numbers, got {type(answer).__name__}. {hint}".strip()
+    if isinstance(answer, (str, bytes)) or np.iscomplexobj(answer):
+        return _verdict(False, not_numbers)
+    try:
+        got = np.asarray(answer.detach().cpu() if isinstance(answer, torch.Tensor) else answer, dtype=float)
+    except (TypeError, ValueError):  # a dict, a ragged list, ...
+        return _verdict(False, not_numbers)
     want = np.asarray(expected.detach().cpu() if isinstance(expected, torch.Tensor) else expected, dtype=float)
     if got.shape != want.shape:
         return _verdict(False, f"{name} has shape {got.shape}, expected {want.shape}. {hint}".strip())
@@ -104,9 +115,11 @@ def check_close(name: str, answer: Any, expected: Any, rtol: float = 1e-4, atol:
 
 def check_in(name: str, answer: Any, allowed: Sequence[Any], hint: str = "") -> bool:
     """Check that ``answer`` is one of several acceptable answers (e.g. a choice question)."""
-    if _unanswered(name, answer):
+    if isinstance(allowed, (str, bytes)) or not hasattr(allowed, "__iter__"):
+        raise TypeError(f"allowed must be a list or tuple of answers, got {type(allowed).__name__} {allowed!r}")
+    if _unanswered(name, answer, hint):
         return False
-    if answer in allowed:
+    if any(_same(answer, a) for a in allowed):
         return _verdict(True, f"{name} = {answer!r}.")
     return _verdict(False, f"{name} = {answer!r} is not right. {hint}".strip())
 
@@ -124,6 +137,9 @@ def check_function(
     Reports the first case where they disagree (its arguments, both results), or an exception
     the learner's function raised, with its message.
     """
+    if not callable(reference):
+        raise TypeError(f"reference must be a callable, got {type(reference).__name__}")
+    rtol, atol = as_float("rtol", rtol, 0), as_float("atol", atol, 0)
     if _unanswered(name, fn):
         return False
     if not callable(fn):
@@ -145,6 +161,14 @@ def check_function(
             gap = float(np.max(np.abs(got_a - want_a)))
             return _verdict(False, f"{name}{_short(args)} is off by up to {gap:.3g} from the reference.")
     return _verdict(True, f"{name} agrees with the reference on {len(cases)} case(s).")
+
+
+def _same(answer: Any, expected: Any) -> bool:
+    """``answer == expected`` as one bool; an array or an odd object compares unequal instead of raising."""
+    try:
+        return bool(answer == expected)
+    except (TypeError, ValueError, RuntimeError):
+        return False
 
 
 def _short(args: tuple[Any, ...]) -> str:

@@ -14,6 +14,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from tslab._checks import as_array, as_bool, as_float, as_int
+
 __all__ = [
     "PALETTE",
     "use_course_style",
@@ -39,10 +41,7 @@ def use_course_style(font_size: float = 14) -> None:
     colour-blind-safe :data:`PALETTE` as the colour cycle. Changes matplotlib's global
     ``rcParams``; importing this module does not.
     """
-    if isinstance(font_size, bool) or not isinstance(font_size, (int, float)):
-        raise TypeError(f"font_size must be a number (points), got {type(font_size).__name__}")
-    if not 6 <= font_size <= 40:
-        raise ValueError(f"font_size must be between 6 and 40 points, got {font_size}")
+    font_size = as_float("font_size", font_size, 6, 40)  # points
     from cycler import cycler
 
     plt.rcParams.update(
@@ -92,7 +91,8 @@ def plot_anomaly_examples(
     Returns:
         ``(fig, axes)`` with ``axes`` of shape ``(2, n)``: normals on top, anomalies below.
     """
-    X, y = np.asarray(X), np.asarray(y)
+    X, y, n, spike_len = as_array("X", X, (2,)), as_array("y", y, (1,)), as_int("n", n, 1), as_int("spike_len", spike_len, 1)
+    spike_start = None if spike_start is None else as_array("spike_start", spike_start, (1,)).astype(int)
     if X.ndim != 2 or len(X) != len(y):
         raise ValueError(f"X must be (N, L) and y (N,) with the same N, got {X.shape} and {y.shape}")
     if axes is None:
@@ -119,6 +119,7 @@ def plot_series(
     label: str = "observed",
 ) -> tuple[Figure, Axes]:
     """A series, optionally with its noise-free signal on top."""
+    as_array("series", series), signal is None or as_array("signal", signal)
     fig, ax = _fig_ax(ax)
     ax.plot(series, lw=0.8, alpha=0.8, label=label)
     if signal is not None:
@@ -136,8 +137,10 @@ def plot_windows(
     ax: Axes | None = None,
 ) -> tuple[Figure, Axes]:
     """Draw a few windows on a 1-D series: inputs as a bracketed span, targets as dots."""
+    series, input_len, horizon = as_array("series", series, (1,)), as_int("input_len", input_len, 1), as_int("horizon", horizon, 1)
+    last = len(series) - input_len - horizon  # the last start whose targets fit in the series
+    starts = [as_int("starts", s, 0, last) for s in np.atleast_1d(np.asarray(starts, dtype=object))]
     fig, ax = _fig_ax(ax)
-    series = np.asarray(series)
     ax.plot(series, color="grey", lw=1, label="series")
     for k, s in enumerate(starts):
         color = f"C{k}"
@@ -156,8 +159,10 @@ def plot_split(
     train: np.ndarray, val: np.ndarray, test: np.ndarray, ax: Axes | None = None, index: Sequence | None = None
 ) -> tuple[Figure, Axes]:
     """The three chronological parts in their own colours, on one time axis."""
+    parts = [(name, as_array(arg, part)) for name, arg, part in (("train", "train", train), ("val", "val", val), ("test", "test", test))]
+    if index is not None and len(index) < sum(len(p) for _, p in parts):
+        raise ValueError(f"index must have one label per step ({sum(len(p) for _, p in parts)}), got {len(index)}")
     fig, ax = _fig_ax(ax)
-    parts = [("train", np.asarray(train)), ("val", np.asarray(val)), ("test", np.asarray(test))]
     start = 0
     for name, part in parts:
         x = np.arange(start, start + len(part)) if index is None else np.asarray(index)[start : start + len(part)]
@@ -179,6 +184,7 @@ def plot_history(
         history: has ``train_loss`` and optionally ``val_loss`` and ``best_epoch``.
         noise_floor: draws a horizontal line at the best loss any model can reach.
     """
+    noise_floor, log = None if noise_floor is None else as_float("noise_floor", noise_floor), as_bool("log", log)
     fig, ax = _fig_ax(ax)
     get = history.get if isinstance(history, dict) else lambda k, d=None: getattr(history, k, d)
     train_loss = list(get("train_loss", []) or [])
@@ -209,9 +215,13 @@ def plot_forecast(
     ax: Axes | None = None,
 ) -> tuple[Figure, Axes]:
     """The end of the known series, the actual future, and one line per forecaster."""
+    h, a = as_array("history", history, (1,), min_len=1), as_array("actual", actual, (1,), min_len=1)
+    if not isinstance(forecasts, dict):
+        raise TypeError(f"forecasts must be a dict name -> (H,) array, got {type(forecasts).__name__}")
+    forecasts = {name: as_array(f"forecasts[{name!r}]", v, (1,)) for name, v in forecasts.items()}
+    if any(len(v) != len(a) for v in forecasts.values()):
+        raise ValueError(f"forecasts must each have len(actual) = {len(a)} values, got {[len(v) for v in forecasts.values()]}")
     fig, ax = _fig_ax(ax)
-    h = np.asarray(history)
-    a = np.asarray(actual)
     hx = np.arange(len(h)) if history_index is None else history_index
     fx = np.arange(len(h), len(h) + len(a)) if future_index is None else future_index
     ax.plot(hx, h, color="grey", lw=1, label="history")

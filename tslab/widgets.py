@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from tslab._checks import as_choice, as_int
 from tslab.train import History
 
 __all__ = ["TASKS", "ExploreResult", "explore_once", "plot_result", "make_explorer", "static_grid"]
@@ -54,19 +55,8 @@ class ExploreResult:
 
 
 def _check(task: str, kind: str, hidden_size: int, num_layers: int) -> None:
-    if task not in TASKS:
-        raise ValueError(f"task must be one of {TASKS}, got {task!r}")
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    for name, value in (("hidden_size", hidden_size), ("num_layers", num_layers)):
-        _check_size(value, name)
-
-
-def _check_size(value: int, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
+    as_choice("task", task, TASKS), as_choice("kind", kind, KINDS)
+    as_int("hidden_size", hidden_size, 1), as_int("num_layers", num_layers, 1)
 
 
 def _anomaly(kind: str, hidden_size: int, num_layers: int, seed: int, epochs: int):
@@ -124,10 +114,7 @@ def explore_once(task: str, kind: str, hidden_size: int, num_layers: int, seed: 
         epochs: default 8 (anomaly) or 30 (forecast).
     """
     _check(task, kind, hidden_size, num_layers)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
-    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1):
-        raise ValueError(f"epochs must be a positive int or None (the task's default), got {epochs!r}")
+    seed, epochs = as_int("seed", seed, 0), None if epochs is None else as_int("epochs", epochs, 1)
     from tslab.models import count_parameters
 
     threads = torch.get_num_threads()
@@ -201,10 +188,10 @@ def make_explorer(task: str = "anomaly", kind: str = "lstm", hidden_size: int = 
         An ``ipywidgets.VBox`` with attributes ``hidden_size``, ``num_layers``, ``kind``,
         ``param_count``, ``status``, ``output`` and ``last_result``.
     """
-    _check(task, kind, hidden_size, num_layers)
+    _check(task, kind, hidden_size, num_layers), as_int("seed", seed, 0)
     for name, value, maximum, max_name in (("hidden_size", hidden_size, max_hidden, "max_hidden"),
                                            ("num_layers", num_layers, max_layers, "max_layers")):
-        _check_size(maximum, max_name)
+        as_int(max_name, maximum, 1)
         if value > maximum:
             raise ValueError(f"{name} must be <= {max_name}={maximum} (the slider's maximum), got {name}={value}")
     import ipywidgets as widgets
