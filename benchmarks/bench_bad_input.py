@@ -123,7 +123,7 @@ GOOD: dict[str, Callable[[], dict[str, Any]]] = {
     "train.save_checkpoint": lambda: dict(path=TMP / "ck.pt", model=_model(),
                                           config={"kind": "rnn", "input_size": 1, "hidden_size": 4}),
     "train.load_checkpoint": lambda: dict(path=_checkpoint()),
-    "train.tbptt_epoch": lambda: dict(model=_stateful(), series=torch.zeros(2, 12, 1), chunk_len=4, clip_grad_norm=1.0),
+    "train.tbptt_epoch": lambda: dict(model=_stateful(), series=torch.sin(torch.arange(12.0)), chunk_len=4, clip_grad_norm=1.0),
     "device.get_device": lambda: dict(prefer="cpu"),
     "device.seed_everything": lambda: dict(seed=0, deterministic=True),
     "device.environment_report": lambda: dict(device="cpu"),
@@ -194,9 +194,10 @@ BAD = {
     "bool": {"truthy_str": "no", "int": 1, "none": None},
     "choice": {"unknown": "nope", "int": 3},
     "text": {"int": 3},
-    "path": {"missing": "no/such/file", "directory": ".", "int": 3},
+    "path": {"missing": str(TMP / "no" / "such" / "file"), "directory": ".", "int": 3},
     "callable": {"int": 3},
     "module": {"str": "model"},
+    "device": {"unknown": "tpu0", "int": 3, "list": ["cpu"]},
 }
 # parameters that are free text, not a choice
 TEXT = {"name", "hint", "label", "date_column"}
@@ -204,6 +205,8 @@ TEXT = {"name", "hint", "label", "date_column"}
 
 def kind_of(param: inspect.Parameter) -> str | None:
     hint = str(param.annotation)
+    if "device" in hint:
+        return "device"
     if "Path" in hint:
         return "path"
     if "Module" in hint:
@@ -241,8 +244,13 @@ def extra_bad(qual: str, param: str) -> dict[str, Any]:
                                    "dt": {"zero": 0.0, "negative": -0.1}},
         "data.make_trend_series": {"period": {"zero": 0}},
         "plots.plot_windows": {"starts": {"negative": (-5,), "beyond": (10_000,), "float": (2.5,), "str": "ab"}},
+        "forecast.plot_folds": {"folds": {"empty": [], "str": "ab", "not_pairs": [np.arange(3)],
+                                          "negative": [(np.arange(-5, 0), np.arange(0, 2))], "floats": [(np.ones(2) / 3, np.ones(1))]}},
+        "models.model_from_config": {"config": {"not_dict": [1], "unknown_key": {"kind": "rnn", "input_size": 1, "foo": 1},
+                                                "bad_value": {"kind": "rnn", "input_size": "1"}}},
+        "plots.plot_history": {"history": {"str": "abc", "empty": {}}},
         "metrics.mape": {"eps": {"negative": -1.0, "zero": 0.0}},
-        "train.save_checkpoint": {"config": {"numpy_scalar": {"kind": "rnn", "input_size": np.int64(1)},
+        "train.save_checkpoint": {"path": {"missing": str(TMP / "new_folder" / "ck.pt")}, "config": {"numpy_scalar": {"kind": "rnn", "input_size": np.int64(1)},
                                              "numpy_array": {"kind": "rnn", "input_size": 1, "w": np.arange(3)},
                                              "timestamp": {"kind": "rnn", "input_size": 1, "t": pd.Timestamp("2020")},
                                              "object": {"kind": "rnn", "input_size": 1, "o": object()}}},
@@ -271,14 +279,14 @@ class _NanModel(torch.nn.Module):
 
 
 def _resolve(value: Any) -> Any:
-    from tslab.data import make_loader
+    from torch.utils.data import DataLoader, TensorDataset  # not make_loader: it would refuse these itself
 
     if isinstance(value, str) and value == "NAN_TARGETS":
-        y = np.zeros((8, 1))
-        y[3] = np.nan
-        return make_loader(np.zeros((8, 5, 1)), y, batch_size=4)
+        y = torch.zeros(8, 1)
+        y[3] = float("nan")
+        return DataLoader(TensorDataset(torch.zeros(8, 5, 1), y), batch_size=4)
     if isinstance(value, str) and value == "FLOAT_CLASS":
-        return make_loader(np.zeros((8, 5, 1)), np.array([[0.0], [1.0]] * 4), batch_size=4)
+        return DataLoader(TensorDataset(torch.zeros(8, 5, 1), torch.tensor([[0.0], [1.0]] * 4)), batch_size=4)
     if isinstance(value, str) and value == "NAN_MODEL":
         return _NanModel()
     return value
@@ -325,7 +333,7 @@ def _caller(qual: str, obj: Any, method: Any, param: str, value: Any) -> Callabl
         if isinstance(value, str) and value == "FLOAT_CLASS":  # (N, 1) float targets for a 2-class model
             from tslab.models import SequenceModel
 
-            kwargs.update(model=SequenceModel("rnn", 1, hidden_size=4, output_size=2), val_loader=None,
+            kwargs.update(model=SequenceModel("rnn", 1, hidden_size=4, output_size=1), val_loader=None,
                           loss_fn=torch.nn.CrossEntropyLoss())
         if isinstance(method, str):  # a Scaler method on a fitted Scaler
             scaler = obj("standard")
@@ -342,7 +350,20 @@ def _caller(qual: str, obj: Any, method: Any, param: str, value: Any) -> Callabl
     return call
 
 
-def classify(qual: str, param: str, call: Callable[[], Any]) -> tuple[str, str]:
+# Inputs that look bad but have a documented, correct result (what the result is, in words).
+DOCUMENTED = {
+    ("train.save_checkpoint", "path", "missing"): "creates the missing folders and writes the file",
+    ("train.save_checkpoint", "config", "numpy_scalar"): "stored as a plain int; load_checkpoint reads it back",
+    ("train.save_checkpoint", "config", "numpy_array"): "stored as a plain list; load_checkpoint reads it back",
+    ("train.fit", "clip_grad_norm", "inf"): "documented: inf measures the gradient norm without clipping",
+    ("train.tbptt_epoch", "clip_grad_norm", "inf"): "documented: inf measures the gradient norm without clipping",
+    ("plots.plot_split", "val", "empty"): "documented: val_frac=0 gives an empty validation part",
+    ("data.Scaler.transform", "x", "extra_dims"): "documented: a univariate scaler scales any shape",
+    ("data.Scaler.inverse_transform", "x", "extra_dims"): "documented: a univariate scaler scales any shape",
+}
+
+
+def classify(qual: str, param: str, call: Callable[[], Any], label: str = "") -> tuple[str, str]:
     """Run one case: ``("clear" | "obscure" | "silent", what happened)``."""
     import matplotlib
 
@@ -361,6 +382,8 @@ def classify(qual: str, param: str, call: Callable[[], Any]) -> tuple[str, str]:
         return "obscure", f"{type(err).__name__}: {str(err)[:160]}"
     finally:
         plt.close("all")
+    if (qual, param, label) in DOCUMENTED:
+        return "clear", "documented: " + DOCUMENTED[qual, param, label]
     if qual.startswith("exercises.") and result is False:
         return "clear", "documented: returns False (not yet) " + buf.getvalue().strip()[:120]
     return "silent", f"returned {type(result).__name__}"
@@ -370,7 +393,7 @@ def measure() -> dict:
     counts = {"clear": 0, "obscure": 0, "silent": 0}
     details = []
     for qual, param, label, call in cases():
-        verdict, text = classify(qual, param, call)
+        verdict, text = classify(qual, param, call, label)
         counts[verdict] += 1
         if verdict != "clear":
             details.append(f"{verdict:7s} {qual}({param}={label}): {text}")

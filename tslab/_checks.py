@@ -9,6 +9,8 @@ Each check returns the cleaned value or raises ``TypeError`` (wrong kind of thin
 from __future__ import annotations
 
 import math
+import os
+from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
@@ -64,6 +66,18 @@ def as_choice(name: str, value: Any, choices: Sequence[Any]) -> Any:
     if not isinstance(value, (str, type(None), bool, int)) or key not in choices:
         raise ValueError(f"{name} must be one of {tuple(choices)}, got {_got(value)}")
     return key
+
+
+def as_path(name: str, value: Any, *, exists: bool = False) -> Path:
+    """``value`` (a str or ``pathlib.Path``) as a ``Path`` that is not a directory (and is a file if ``exists``)."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a str or pathlib.Path, got {_got(value)}")
+    path = Path(value)
+    if path.is_dir():
+        raise ValueError(f"{name} must be a file, got the directory {str(path)!r}")
+    if exists and not path.is_file():
+        raise FileNotFoundError(f"{name} must be an existing file, got {str(path)!r}")
+    return path
 
 
 def check_time_index(name: str, obj: Any) -> None:

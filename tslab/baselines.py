@@ -169,7 +169,7 @@ def forecast_ets(
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
     trend, seasonal = as_choice("trend", trend, ("add", "mul", None)), as_choice("seasonal", seasonal, ("add", "mul", None))
-    m, damped_trend = _check_period(m) if seasonal else m, as_bool("damped_trend", damped_trend)
+    m, damped_trend = _check_period(m) if seasonal else as_int("m", m, 1), as_bool("damped_trend", damped_trend)
     y = _check(train, horizon, min_len=2 * m if seasonal else 2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ConvergenceWarning / optimizer chatter, locally only
@@ -208,7 +208,7 @@ def forecast_sarima(
     """
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-    order = _check_order("order", order, 3)
+    order, m = _check_order("order", order, 3), as_int("m", m, 1)
     if seasonal_order is not None:
         if isinstance(seasonal_order, (tuple, list)) and len(seasonal_order) == 4:
             raise ValueError(

@@ -16,7 +16,7 @@ import torch
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from torch.utils.data import DataLoader, TensorDataset
 
-from tslab._checks import as_array, as_bool, as_choice, as_float, as_int
+from tslab._checks import as_array, as_bool, as_choice, as_float, as_int, as_path
 
 __all__ = [
     "AnomalyData",
@@ -41,7 +41,7 @@ _check_int = as_int  # kept for callers in other modules
 
 
 def _as_series_array(series: object, name: str = "series") -> np.ndarray:
-    return as_array(name, series)
+    return as_array(name, series, min_len=1)
 
 
 # --------------------------------------------------------------------------- synthetic data
@@ -323,7 +323,7 @@ class Scaler:
     def _apply(self, x: ArrayLike, fn_name: str, arg: str) -> np.ndarray:
         if self.n_features is None:
             raise ValueError("this Scaler is not fitted yet: call .fit(train) first")
-        values = as_array(arg, x, ndim=range(1, 8))
+        values = as_array(arg, x, ndim=range(1, 8), min_len=1)
         if self._one_d and (values.ndim == 1 or values.shape[-1] != 1):
             flat = values.reshape(-1, 1)  # univariate: every entry is the one feature
         else:
@@ -461,13 +461,13 @@ def load_csv(
         ValueError: for a missing column, unparsable dates, non-numeric values or gaps with
             ``fill=None``.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"path must be an existing CSV file, got {str(path)!r}")
+    path = as_path("path", path, exists=True)
     try:
         df = pd.read_csv(path)
     except (ValueError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:  # ParserError is a ValueError
         raise ValueError(f"path must be a readable CSV file with a header row, got {str(path)!r}: {err}") from err
+    if not isinstance(df.index, pd.RangeIndex):  # pandas moves the extra fields of long rows into the index
+        raise ValueError(f"path must be a CSV file whose rows have as many fields as its header, got {str(path)!r}")
     if date_column not in df.columns:
         raise ValueError(f"date_column must be one of the file's columns {list(df.columns)}, got {date_column!r}")
     if not (pd.api.types.is_object_dtype(df[date_column]) or pd.api.types.is_string_dtype(df[date_column])):

@@ -277,7 +277,7 @@ def backtest(
         (index labels of the test block) and ``score``.
     """
     index = series.index if isinstance(series, pd.Series) else None
-    y, m = as_array("series", series, (1,)), as_int("m", m, 1)
+    y, m = as_array("series", series, (1,), min_len=2), as_int("m", m, 1)
     if not callable(forecaster):
         raise TypeError(f"forecaster must be callable, got {type(forecaster).__name__}")
     if isinstance(metric, str) and metric not in (*_METRICS, "mase"):
@@ -316,8 +316,11 @@ def plot_folds(folds: list[tuple[np.ndarray, np.ndarray]], ax=None):
     """
     import matplotlib.pyplot as plt
 
-    if len(folds) == 0:
-        raise ValueError("folds must not be empty, got 0 folds")
+    if not isinstance(folds, list) or not folds or not all(isinstance(f, tuple) and len(f) == 2 for f in folds):
+        raise ValueError(f"folds must be a non-empty list of (train_idx, test_idx) pairs, got {type(folds).__name__}")
+    for tr, te in folds:
+        if as_array("folds", np.r_[tr, te], (1,), min_len=1).min() < 0 or not np.all(np.r_[tr, te] % 1 == 0):
+            raise ValueError("folds must hold non-negative integer indices (from rolling_origin_folds)")
     if ax is None:
         fig, ax = plt.subplots(figsize=(7, 0.3 * len(folds) + 1.2))
     else:

@@ -116,7 +116,7 @@ def precision_recall_f1(
         y_pred: predicted labels, shape ``(N,)``.
         positive: the label counted as positive.
     """
-    t, p = _label_pair(y_true, y_pred)
+    (t, p), positive = _label_pair(y_true, y_pred), as_int("positive", positive)
     classes = np.union1d(np.unique(t), np.unique(p))
     if len(classes) > 2:
         raise ValueError(

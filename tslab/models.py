@@ -104,6 +104,10 @@ def sinusoidal_encoding(length: int, d_model: int, device: torch.device | None =
         Tensor of shape ``(L, d_model)``.
     """
     length, d_model = as_int("length", length, 0), as_int("d_model", d_model, 1)
+    if device is not None:
+        from tslab.device import _check_device
+
+        device = _check_device(str(device), "device")
     position = torch.arange(length, device=device, dtype=torch.float32).unsqueeze(1)  # (L, 1)
     div = torch.exp(
         torch.arange(0, d_model, 2, device=device, dtype=torch.float32) * (-math.log(10000.0) / d_model)

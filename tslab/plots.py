@@ -119,7 +119,9 @@ def plot_series(
     label: str = "observed",
 ) -> tuple[Figure, Axes]:
     """A series, optionally with its noise-free signal on top."""
-    as_array("series", series), signal is None or as_array("signal", signal)
+    as_array("series", series, min_len=1), signal is None or as_array("signal", signal, min_len=1)
+    if not isinstance(label, str):
+        raise TypeError(f"label must be a str, got {type(label).__name__}")
     fig, ax = _fig_ax(ax)
     ax.plot(series, lw=0.8, alpha=0.8, label=label)
     if signal is not None:
@@ -137,7 +139,8 @@ def plot_windows(
     ax: Axes | None = None,
 ) -> tuple[Figure, Axes]:
     """Draw a few windows on a 1-D series: inputs as a bracketed span, targets as dots."""
-    series, input_len, horizon = as_array("series", series, (1,)), as_int("input_len", input_len, 1), as_int("horizon", horizon, 1)
+    input_len, horizon = as_int("input_len", input_len, 1), as_int("horizon", horizon, 1)
+    series = as_array("series", series, (1,), min_len=input_len + horizon)
     last = len(series) - input_len - horizon  # the last start whose targets fit in the series
     starts = [as_int("starts", s, 0, last) for s in np.atleast_1d(np.asarray(starts, dtype=object))]
     fig, ax = _fig_ax(ax)
@@ -159,7 +162,7 @@ def plot_split(
     train: np.ndarray, val: np.ndarray, test: np.ndarray, ax: Axes | None = None, index: Sequence | None = None
 ) -> tuple[Figure, Axes]:
     """The three chronological parts in their own colours, on one time axis."""
-    parts = [(name, as_array(arg, part)) for name, arg, part in (("train", "train", train), ("val", "val", val), ("test", "test", test))]
+    parts = [(name, as_array(name, part, min_len=int(name != "val"))) for name, part in (("train", train), ("val", val), ("test", test))]
     if index is not None and len(index) < sum(len(p) for _, p in parts):
         raise ValueError(f"index must have one label per step ({sum(len(p) for _, p in parts)}), got {len(index)}")
     fig, ax = _fig_ax(ax)
@@ -187,6 +190,8 @@ def plot_history(
     noise_floor, log = None if noise_floor is None else as_float("noise_floor", noise_floor), as_bool("log", log)
     fig, ax = _fig_ax(ax)
     get = history.get if isinstance(history, dict) else lambda k, d=None: getattr(history, k, d)
+    if not get("train_loss", None):
+        raise TypeError(f"history must be a History or a dict with a non-empty 'train_loss', got {type(history).__name__}")
     train_loss = list(get("train_loss", []) or [])
     val_loss = list(get("val_loss", []) or [])
     epochs = np.arange(1, len(train_loss) + 1)

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from tslab._checks import as_array, as_bool, as_float, as_int
+from tslab._checks import as_array, as_bool, as_float, as_int, as_path
 
 __all__ = [
     "History",
@@ -197,25 +197,25 @@ def _check_finite_batch(x: Any, name: str, what: str = "x") -> None:
                          "fill or drop missing values first")
 
 
-def _check_targets(y_pred: torch.Tensor, y: torch.Tensor, loss_fn: Any = None) -> None:
+def _check_targets(y_pred: torch.Tensor, y: torch.Tensor, loss_fn: Any = None, name: str = "loader") -> None:
     """Catch targets that do not fit the loss, e.g. the silent ``(N, 1)`` vs ``(N,)`` MSE broadcast."""
     if isinstance(loss_fn, nn.CrossEntropyLoss) and y_pred.ndim == 2:
         soft_labels = torch.is_floating_point(y) and y.shape == y_pred.shape and y_pred.shape[1] > 1  # probabilities
         if not soft_labels and (torch.is_floating_point(y) or y.ndim != 1):
             raise ValueError(
-                f"targets y for CrossEntropyLoss must be int64 class labels of shape (N,), got {y.dtype} "
+                f"{name}'s targets y for CrossEntropyLoss must be int64 class labels of shape (N,), got {y.dtype} "
                 f"of shape {tuple(y.shape)} (convert with y.long().view(-1))"
             )
         return
     if (loss_fn is None or isinstance(loss_fn, nn.MSELoss)) and not torch.is_floating_point(y) \
             and y_pred.ndim == 2 and y_pred.shape[1] > 1:
         raise ValueError(
-            f"targets y are integers ({y.dtype}) and look like class labels, but loss_fn is MSELoss "
+            f"{name}'s targets y are integers ({y.dtype}) and look like class labels, but loss_fn is MSELoss "
             f"with {y_pred.shape[1]} outputs: for classification pass loss_fn=nn.CrossEntropyLoss()"
         )
     if torch.is_floating_point(y) and y_pred.shape != y.shape:
         raise ValueError(
-            f"targets y must have the model output's shape {tuple(y_pred.shape)} for a regression loss, "
+            f"{name}'s targets y must have the model output's shape {tuple(y_pred.shape)} for a regression loss, "
             f"got {tuple(y.shape)} (reshape y, e.g. y.view(-1, 1), or change output_size)"
         )
 
@@ -257,6 +257,8 @@ def evaluate(
     """
     _check_model(model)
     _check_loader(loader, "loader")
+    if loss_fn is not None and not callable(loss_fn):
+        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
     loss_fn = nn.MSELoss() if loss_fn is None else loss_fn
     device = _resolve_device(model, device)
     model.eval()
@@ -266,7 +268,7 @@ def evaluate(
             _check_finite_batch(x, "loader"), _check_finite_batch(y, "loader", "y (targets)")
             x, y = x.to(device), y.to(device)
             y_pred = model(x)
-            _check_targets(y_pred, y, loss_fn)
+            _check_targets(y_pred, y, loss_fn, "loader")
             total += loss_fn(y_pred, y).item() * len(x)
             count += len(x)
     if count == 0:
@@ -295,8 +297,8 @@ def predict(
     _check_model(model)
     batch_size = as_int("batch_size", batch_size, 1)
     device = _resolve_device(model, device)
-    if _is_array_like(x_or_loader):
-        x_or_loader = torch.as_tensor(x_or_loader, dtype=_model_dtype(model))
+    if _is_array_like(x_or_loader) or isinstance(x_or_loader, (torch.Tensor, str)):
+        x_or_loader = torch.as_tensor(as_array("x_or_loader", x_or_loader, range(1, 8), min_len=1), dtype=_model_dtype(model))
     if isinstance(x_or_loader, torch.Tensor):
         batches = x_or_loader.split(batch_size)
     else:
@@ -437,7 +439,7 @@ def fit(
             _check_finite_batch(x, "train_loader"), _check_finite_batch(y, "train_loader", "y (targets)")
             x, y = x.to(device), y.to(device)
             y_pred = model(x)
-            _check_targets(y_pred, y, loss_fn)
+            _check_targets(y_pred, y, loss_fn, "train_loader")
             loss = loss_fn(y_pred, y)
             loss_value = loss.item()
             if not math.isfinite(loss_value):
@@ -459,7 +461,7 @@ def fit(
         monitored = history.train_loss[-1]
         if val_loader is not None:
             y_pred, y_true = _outputs(model, val_loader, device, "val_loader")
-            _check_targets(y_pred, y_true, loss_fn)
+            _check_targets(y_pred, y_true, loss_fn, "val_loader")
             monitored = loss_fn(y_pred, y_true).item()
             history.val_loss.append(monitored)
             for name, fn in metrics.items():
@@ -510,7 +512,7 @@ def save_checkpoint(path: str | Path, model: nn.Module, config: dict[str, Any] |
     config = _plain(dict(config or {}), "config")
     if "model" not in config and isinstance(getattr(model, "config", None), dict):
         config["model"] = dict(model.config)
-    path = Path(path)
+    path = as_path("path", path)
     path.parent.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     torch.save({"state_dict": state, "config": config}, path)
@@ -566,13 +568,13 @@ def load_checkpoint(path: str | Path, model: nn.Module | None = None,
             error is chained), if ``map_location`` is not a usable device, or if the weights do not
             fit the model (the message lists the keys and shapes that differ).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"path: no checkpoint file at {str(path)!r}")
+    path = as_path("path", path, exists=True)
     if isinstance(map_location, (str, torch.device)):  # checked first: a bad device is not a bad file
         from tslab.device import _check_device
 
         map_location = _check_device(str(map_location), "map_location")
+    elif not (callable(map_location) or isinstance(map_location, dict)):
+        raise TypeError(f"map_location must be a device such as 'cpu', got {type(map_location).__name__}")
     try:
         checkpoint = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as err:  # text, pickle, truncated zip...: torch raises many different types
