@@ -40,13 +40,9 @@ def _check_period(m: object) -> int:
 
 
 def _check_order(name: str, order: object, length: int) -> tuple[int, ...]:
-    if (
-        not isinstance(order, (tuple, list))
-        or len(order) != length
-        or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 0 for v in order)
-    ):
+    if not isinstance(order, (tuple, list)) or len(order) != length:
         raise ValueError(f"{name} must be a tuple of {length} non-negative ints, got {order!r}")
-    return tuple(int(v) for v in order)
+    return tuple(as_int(name, v, 0) for v in order)
 
 
 def forecast_naive(train: ArrayLike, horizon: int) -> np.ndarray:

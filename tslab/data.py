@@ -40,10 +40,6 @@ ArrayLike = np.ndarray | pd.Series | pd.DataFrame
 _check_int = as_int  # kept for callers in other modules
 
 
-def _as_series_array(series: object, name: str = "series") -> np.ndarray:
-    return as_array(name, series, min_len=1)
-
-
 # --------------------------------------------------------------------------- synthetic data
 class AnomalyData(NamedTuple):
     """The anomaly-classification dataset.
@@ -219,7 +215,7 @@ def make_windows(
         >>> X[:, :, 0].tolist(), Y.tolist()
         ([[0.0, 1.0, 2.0], [1.0, 2.0, 3.0], [2.0, 3.0, 4.0]], [[3.0], [4.0], [5.0]])
     """
-    values = _as_series_array(series)
+    values = as_array("series", series, min_len=1)
     n_steps = len(values)
     horizon = _check_int("horizon", horizon, 1)
     stride = _check_int("stride", stride, 1)
@@ -313,7 +309,7 @@ class Scaler:
 
     def fit(self, train: ArrayLike) -> "Scaler":
         """Learn the scaling from ``train`` of shape ``(T,)`` or ``(T, F)``; returns ``self``."""
-        values = _as_series_array(train, "train")
+        values = as_array("train", train, min_len=1)
         self._one_d = values.ndim == 1
         values2d = values.reshape(len(values), -1)
         self._sk.fit(values2d)

@@ -42,15 +42,10 @@ def _windows_3d(history_window: ArrayLike | torch.Tensor) -> tuple[np.ndarray, i
     """Bring ``(L,)``, ``(N, L)`` or ``(N, L, 1)`` to ``(N, L, 1)``; also return the input ndim."""
     w = as_array("history_window", history_window, range(8)).astype(np.float32)
     ndim = w.ndim
-    if ndim == 1:
-        w = w[None, :, None]
-    elif ndim == 2:
-        w = w[:, :, None]
-    elif ndim != 3 or w.shape[2] != 1:
-        raise ValueError(
-            f"history_window must be (L,), (N, L) or (N, L, 1) (one feature: predictions are fed "
-            f"back), got shape {w.shape}"
-        )
+    w = w[None, :, None] if ndim == 1 else w[:, :, None] if ndim == 2 else w
+    if w.ndim != 3 or w.shape[2] != 1:
+        raise ValueError(f"history_window must be (L,), (N, L) or (N, L, 1) (one feature: predictions are fed "
+                         f"back), got shape {w.shape}")
     if w.shape[1] < 1 or w.shape[0] < 1:
         raise ValueError(f"history_window must not be empty, got shape {w.shape}")
     return w, ndim
