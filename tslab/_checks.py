@@ -53,6 +53,13 @@ def as_float(name: str, value: Any, minimum: float | None = None, maximum: float
     return value
 
 
+def as_type(name: str, value: Any, types: type | tuple[type, ...], expected: str) -> Any:
+    """``value`` if it is an instance of ``types``; ``expected`` says what in words (``"a dict"``)."""
+    if not isinstance(value, types):
+        raise TypeError(f"{name} must be {expected}, got {type(value).__name__}")
+    return value
+
+
 def as_bool(name: str, value: Any) -> bool:
     """``value`` as True/False; truthy strings such as ``"no"`` and numbers are refused."""
     if not isinstance(value, (bool, np.bool_)):

@@ -16,7 +16,7 @@ import torch
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from torch.utils.data import DataLoader, TensorDataset
 
-from tslab._checks import as_array, as_bool, as_choice, as_float, as_int, as_path
+from tslab._checks import as_array, as_bool, as_choice, as_float, as_int, as_path, as_type
 
 __all__ = [
     "AnomalyData",
@@ -424,9 +424,7 @@ def load_dataset(name: str) -> pd.Series | pd.DataFrame:
     Returns:
         A pandas object with a ``DatetimeIndex`` and no NaNs.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a str, got {type(name).__name__}")
-    key = name.strip().lower()
+    key = as_type("name", name, str, "a str").strip().lower()
     if key not in _LOADERS:
         listing = ", ".join(f"{k!r} ({v})" for k, v in DATASETS.items())
         raise ValueError(f"name must be one of the available datasets: {listing}; got {name!r}")

@@ -14,7 +14,7 @@ import sys
 import numpy as np
 import torch
 
-from tslab._checks import as_bool, as_int
+from tslab._checks import as_bool, as_int, as_type
 
 __all__ = ["get_device", "seed_everything", "environment_report", "VALID_DEVICES"]
 
@@ -67,11 +67,7 @@ def get_device(prefer: str | torch.device | None = None) -> torch.device:
         TypeError: if ``prefer`` is neither a string, a ``torch.device`` nor ``None``.
     """
     if prefer is not None:
-        if isinstance(prefer, torch.device):
-            prefer = str(prefer)
-        if not isinstance(prefer, str):
-            raise TypeError(f"prefer must be a str, a torch.device or None, got {type(prefer).__name__}")
-        return _check_device(prefer, "prefer")
+        return _check_device(str(as_type("prefer", prefer, (str, torch.device), "a str, a torch.device or None")), "prefer")
     from_env = os.environ.get(ENV_VAR, "").strip()
     if from_env:
         return _check_device(from_env, f"the environment variable {ENV_VAR}")

@@ -29,7 +29,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from tslab._checks import as_bool, as_choice, as_float, as_int
+from tslab._checks import as_bool, as_choice, as_float, as_int, as_type
 
 __all__ = [
     "KINDS",
@@ -353,9 +353,7 @@ class StatefulForecaster(nn.Module):
 # ---------------------------------------------------------------------------------------------
 def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
     """Number of scalar parameters (those with ``requires_grad`` unless ``trainable_only=False``)."""
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    trainable_only = as_bool("trainable_only", trainable_only)
+    as_type("model", model, nn.Module, "a torch.nn.Module"), as_bool("trainable_only", trainable_only)
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 
@@ -365,9 +363,7 @@ def model_from_config(config: dict[str, Any]) -> nn.Module:
     ``config["model_class"]`` picks the class (``"SequenceModel"`` when absent); the other keys
     are the constructor's keyword arguments.
     """
-    if not isinstance(config, dict):
-        raise TypeError(f"config must be a dict, got {type(config).__name__}")
-    kwargs = dict(config)
+    kwargs = dict(as_type("config", config, dict, "a dict"))
     name = kwargs.pop("model_class", "SequenceModel")
     classes = {"SequenceModel": SequenceModel, "StatefulForecaster": StatefulForecaster}
     if name not in classes:

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from tslab._checks import as_array, as_bool, as_float, as_int
+from tslab._checks import as_array, as_bool, as_float, as_int, as_type
 
 __all__ = [
     "PALETTE",
@@ -120,8 +120,7 @@ def plot_series(
 ) -> tuple[Figure, Axes]:
     """A series, optionally with its noise-free signal on top."""
     as_array("series", series, min_len=1), signal is None or as_array("signal", signal, min_len=1)
-    if not isinstance(label, str):
-        raise TypeError(f"label must be a str, got {type(label).__name__}")
+    as_type("label", label, str, "a str")
     fig, ax = _fig_ax(ax)
     ax.plot(series, lw=0.8, alpha=0.8, label=label)
     if signal is not None:
@@ -221,9 +220,7 @@ def plot_forecast(
 ) -> tuple[Figure, Axes]:
     """The end of the known series, the actual future, and one line per forecaster."""
     h, a = as_array("history", history, (1,), min_len=1), as_array("actual", actual, (1,), min_len=1)
-    if not isinstance(forecasts, dict):
-        raise TypeError(f"forecasts must be a dict name -> (H,) array, got {type(forecasts).__name__}")
-    forecasts = {name: as_array(f"forecasts[{name!r}]", v, (1,)) for name, v in forecasts.items()}
+    forecasts = {k: as_array(f"forecasts[{k!r}]", v, (1,)) for k, v in as_type("forecasts", forecasts, dict, "a dict name -> (H,) array").items()}
     if any(len(v) != len(a) for v in forecasts.values()):
         raise ValueError(f"forecasts must each have len(actual) = {len(a)} values, got {[len(v) for v in forecasts.values()]}")
     fig, ax = _fig_ax(ax)

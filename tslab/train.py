@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from tslab._checks import as_array, as_bool, as_float, as_int, as_path
+from tslab._checks import as_array, as_bool, as_float, as_int, as_path, as_type
 
 __all__ = [
     "History",
@@ -149,11 +149,6 @@ def _check_loader(loader: Any, name: str) -> None:
         raise ValueError(f"{name} must yield at least one batch, got an empty loader")
 
 
-def _check_model(model: Any) -> None:
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-
-
 def _check_optimizer_owns_model(optimizer: torch.optim.Optimizer, model: nn.Module) -> None:
     """The optimizer must update at least one of the model's parameters (not another model's)."""
     in_optimizer = {id(p) for group in optimizer.param_groups for p in group["params"]}
@@ -255,7 +250,7 @@ def evaluate(
     Returns:
         The loss over all samples (batch losses weighted by batch size).
     """
-    _check_model(model)
+    as_type("model", model, nn.Module, "a torch.nn.Module")
     _check_loader(loader, "loader")
     if loss_fn is not None and not callable(loss_fn):
         raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
@@ -294,7 +289,7 @@ def predict(
     Returns:
         CPU tensor of outputs, e.g. ``(N, output_size)``.
     """
-    _check_model(model)
+    as_type("model", model, nn.Module, "a torch.nn.Module")
     batch_size = as_int("batch_size", batch_size, 1)
     device = _resolve_device(model, device)
     if _is_array_like(x_or_loader) or isinstance(x_or_loader, (torch.Tensor, str)):
@@ -377,7 +372,7 @@ def fit(
         TypeError / ValueError: for a bad argument, naming it.
     """
     # ---- check arguments: fail before any training happens
-    _check_model(model)
+    as_type("model", model, nn.Module, "a torch.nn.Module")
     _check_loader(train_loader, "train_loader")
     if val_loader is not None:
         _check_loader(val_loader, "val_loader")
@@ -391,16 +386,11 @@ def fit(
         as_int("early_stopping_patience", early_stopping_patience, 1)
         if val_loader is None:
             raise ValueError("early_stopping_patience needs a val_loader to watch, got val_loader=None")
-    if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(f"optimizer must be a torch.optim.Optimizer or None, got {type(optimizer).__name__}")
-    if optimizer is not None:
+    if as_type("optimizer", optimizer, (torch.optim.Optimizer, type(None)), "a torch.optim.Optimizer or None") is not None:
         _check_optimizer_owns_model(optimizer, model)
     if loss_fn is not None and not callable(loss_fn):
         raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
-    if metrics is not None and not isinstance(metrics, Mapping):
-        raise TypeError(f"metrics must be a dict name -> fn(y_true, y_pred), e.g. {{'mae': mae}}, "
-                        f"got {type(metrics).__name__}")
-    metrics = dict(metrics or {})
+    metrics = dict(as_type("metrics", metrics, (Mapping, type(None)), "a dict name -> fn(y_true, y_pred), e.g. {'mae': mae}") or {})
     for name, fn in metrics.items():
         if not callable(fn):
             raise TypeError(f"metrics[{name!r}] must be callable fn(y_true, y_pred), got {type(fn).__name__}")
@@ -506,10 +496,8 @@ def save_checkpoint(path: str | Path, model: nn.Module, config: dict[str, Any] |
     Returns:
         The path written.
     """
-    _check_model(model)
-    if config is not None and not isinstance(config, dict):
-        raise TypeError(f"config must be a dict or None, got {type(config).__name__}")
-    config = _plain(dict(config or {}), "config")
+    as_type("model", model, nn.Module, "a torch.nn.Module")
+    config = _plain(dict(as_type("config", config, (dict, type(None)), "a dict or None") or {}), "config")
     if "model" not in config and isinstance(getattr(model, "config", None), dict):
         config["model"] = dict(model.config)
     path = as_path("path", path)
@@ -591,7 +579,7 @@ def load_checkpoint(path: str | Path, model: nn.Module | None = None,
         from tslab.models import model_from_config
 
         model = model_from_config(config["model"])
-    _check_model(model)
+    as_type("model", model, nn.Module, "a torch.nn.Module")
     diff = _architecture_diff(model.state_dict(), state)
     if diff:
         raise ValueError(f"checkpoint {str(path)!r} does not match the model architecture:\n  " + "\n  ".join(diff))
@@ -639,11 +627,10 @@ def tbptt_epoch(
     Returns:
         Mean loss over all predicted steps.
     """
-    _check_model(model)
+    as_type("model", model, nn.Module, "a torch.nn.Module")
     series = torch.as_tensor(as_array("series", series, (1,), min_len=2), dtype=torch.float32)
     chunk_len = as_int("chunk_len", chunk_len, 1)
-    if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(f"optimizer must be a torch.optim.Optimizer or None, got {type(optimizer).__name__}")
+    as_type("optimizer", optimizer, (torch.optim.Optimizer, type(None)), "a torch.optim.Optimizer or None")
     if loss_fn is not None and not callable(loss_fn):
         raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
     if clip_grad_norm is not None:
