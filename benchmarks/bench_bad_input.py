@@ -33,7 +33,7 @@ import pandas as pd
 import torch
 
 MODULES = ("data", "baselines", "forecast", "hybrid", "metrics", "models", "train", "device", "exercises",
-           "plots", "widgets")
+           "plots", "widgets", "cells")
 TMP = Path(tempfile.mkdtemp(prefix="tslab_bad_"))
 
 
@@ -142,9 +142,28 @@ GOOD: dict[str, Callable[[], dict[str, Any]]] = {
     "widgets.make_explorer": lambda: dict(task="anomaly", kind="lstm", hidden_size=4, num_layers=1, max_hidden=8,
                                           max_layers=2, seed=0),
     "forecast.plot_folds": lambda: dict(folds=[(np.arange(10), np.arange(10, 12))]),
+    "cells.rnn_step": lambda: dict(x_proj=torch.zeros(2, 3), h=torch.zeros(2, 3), w_hh_T=torch.zeros(3, 3)),
+    "cells.lstm_step": lambda: dict(x_proj=torch.zeros(2, 12), h=torch.zeros(2, 3), c=torch.zeros(2, 3), w_hh_T=torch.zeros(3, 12)),
+    "cells.gru_step": lambda: dict(x_proj=torch.zeros(2, 9), h=torch.zeros(2, 3), w_hh_T=torch.zeros(3, 9), b_hh=torch.zeros(9)),
+    "cells.RNNCell": lambda: dict(input_size=2, hidden_size=3, bias=True, nonlinearity="tanh"),
+    "cells.LSTMCell": lambda: dict(input_size=2, hidden_size=3, bias=True),
+    "cells.GRUCell": lambda: dict(input_size=2, hidden_size=3, bias=True),
+    "cells.RNN": lambda: dict(input_size=2, hidden_size=3, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
+                              dropout=0.0, bidirectional=False),
+    "cells.LSTM": lambda: dict(input_size=2, hidden_size=3, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                               bidirectional=False, proj_size=0),
+    "cells.GRU": lambda: dict(input_size=2, hidden_size=3, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                              bidirectional=False),
+    "cells.lstm_gate_trace": lambda: dict(lstm=_cells_lstm(), x=torch.zeros(5, 2)),
 }
 # Too slow to call dozens of times here (they train); their argument checks are shared with make_explorer.
 SKIP = {"widgets.explore_once", "widgets.static_grid", "widgets.plot_result", "train.detach_state"}
+
+
+def _cells_lstm():
+    from tslab.cells import LSTM
+
+    return LSTM(2, 3)
 
 
 def _stateful():
@@ -181,8 +200,9 @@ def bad_arrays(good: Any) -> dict[str, Any]:
     out = {"nan": nan, "inf": inf, "empty": flt[:0], "extra_dims": flt[None, None], "complex": flt + 1j,
            "strings": arr.astype(str), "huge": np.full_like(flt, 1e39), "ragged": [[1.0, 2.0], [3.0]],
            "not_array": "abc"}
-    if tensor:
-        out = {k: (torch.as_tensor(v) if isinstance(v, np.ndarray) and v.dtype.kind != "U" else v) for k, v in out.items()}
+    if tensor:  # same dtype as the valid tensor, except where the point is the dtype or the float32 range
+        out = {k: (torch.as_tensor(v, dtype=None if k in ("complex", "huge") else good.dtype)
+                   if isinstance(v, np.ndarray) and v.dtype.kind != "U" else v) for k, v in out.items()}
     elif arr.ndim in (1, 2) and len(arr) > 2:
         out["unsorted_dates"], out["duplicate_dates"] = _dated(flt, "unsorted"), _dated(flt, "duplicate")
     return out
@@ -358,6 +378,8 @@ DOCUMENTED = {
     ("train.fit", "clip_grad_norm", "inf"): "documented: inf measures the gradient norm without clipping",
     ("train.tbptt_epoch", "clip_grad_norm", "inf"): "documented: inf measures the gradient norm without clipping",
     ("plots.plot_split", "val", "empty"): "documented: val_frac=0 gives an empty validation part",
+    **{(f"cells.{c}", "bias", label): "as torch.nn: bias is read as a truth value (a string warns)"
+       for c in ("RNNCell", "LSTMCell", "GRUCell") for label in ("truthy_str", "int", "none")},
     ("data.Scaler.transform", "x", "extra_dims"): "documented: a univariate scaler scales any shape",
     ("data.Scaler.inverse_transform", "x", "extra_dims"): "documented: a univariate scaler scales any shape",
 }

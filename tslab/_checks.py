@@ -27,9 +27,7 @@ def _got(value: Any) -> str:
 def _bounds(minimum: float | None, maximum: float | None, lo_open: bool = False, hi_open: bool = False) -> str:
     if minimum is not None and maximum is not None:
         return f" in {'(' if lo_open else '['}{minimum}, {maximum}{')' if hi_open else ']'}"
-    if minimum is not None:
-        return f" {'>' if lo_open else '>='} {minimum}"
-    return f" {'<' if hi_open else '<='} {maximum}" if maximum is not None else ""
+    return f" {'>' if lo_open else '>='} {minimum}" if minimum is not None else "" if maximum is None else f" {'<' if hi_open else '<='} {maximum}"
 
 
 def as_int(name: str, value: Any, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -92,8 +90,6 @@ def check_time_index(name: str, obj: Any) -> None:
     index = getattr(obj, "index", None)
     if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex, pd.TimedeltaIndex)):
         return
-    if index.hasnans:
-        raise ValueError(f"{name} must have a time index without missing dates (NaT), got {int(index.isna().sum())}")
     if index.has_duplicates:
         raise ValueError(f"{name} must have unique timestamps, got duplicates at {list(index[index.duplicated()][:3])}: "
                          "aggregate them first, e.g. series.groupby(level=0).mean()")
@@ -104,13 +100,9 @@ def check_time_index(name: str, obj: Any) -> None:
 
 def as_array(name: str, value: Any, ndim: Sequence[int] = (1, 2), *, min_len: int = 0,
              finite: bool = True, float32: bool = True) -> np.ndarray:
-    """``value`` (array, list, pandas object or tensor) as a real float64 NumPy array.
-
-    Refuses strings, objects and complex numbers; a dimension count not in ``ndim``;
-    fewer than ``min_len`` entries along the first axis; NaN/inf when ``finite``; values beyond
-    float32's range when ``float32`` (they would become inf in a float32 model); and a pandas time
-    index that is unsorted or has duplicates.
-    """
+    """``value`` (array, list, pandas object or tensor) as a real float64 NumPy array: no strings, objects,
+    complex numbers, unsorted/duplicated dates; ``ndim`` dimensions, ``min_len`` rows; finite and within
+    float32's range (beyond it a float32 model silently sees inf) unless ``finite``/``float32`` say otherwise."""
     if isinstance(value, (pd.Series, pd.DataFrame)):
         check_time_index(name, value)
         value = value.to_numpy()

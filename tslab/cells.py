@@ -51,6 +51,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence
 
+from tslab._checks import as_array
+
 __all__ = [
     "InputError",
     "rnn_step",
@@ -98,6 +100,7 @@ def rnn_step(x_proj: Tensor, h: Tensor, w_hh_T: Tensor, nonlinearity: str = "tan
     Returns:
         ``(N, H)``, the new hidden state.
     """
+    _check_nonlinearity(nonlinearity)  # an unknown name must not silently become ReLU
     pre = torch.addmm(x_proj, h, w_hh_T)  # (N, H) = x_proj + h @ W_hh^T
     return torch.tanh(pre) if nonlinearity == "tanh" else torch.relu(pre)
 
@@ -122,6 +125,8 @@ def lstm_step(
     Returns:
         ``(h', c')``, ``(N, H_out)`` and ``(N, H)``.
     """
+    if c.shape != (h.shape[0], x_proj.shape[1] // 4):  # a batch of 1 would silently broadcast
+        raise ValueError(f"c must have shape (N, H) = {(h.shape[0], x_proj.shape[1] // 4)}, got {tuple(c.shape)}")
     i, f, g, o = lstm_gates(x_proj, h, w_hh_T)
     c = f * c + i * g  # forget some of the old memory, write some new
     h = o * torch.tanh(c)  # expose a squashed, gated view of the memory
@@ -562,7 +567,7 @@ class _RecurrentBase(nn.Module):
         bidirectional: bool,
     ) -> None:
         """Raise like ``torch.nn`` (same order, same types) for a bad constructor argument, naming it."""
-        if not isinstance(dropout, numbers.Number) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
+        if not isinstance(dropout, numbers.Real) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
             raise ValueError(
                 "dropout should be a number in range [0, 1] representing the probability of "
                 f"an element being zeroed, got {dropout!r}"
@@ -900,7 +905,7 @@ def lstm_gate_trace(lstm: nn.Module, x: Tensor) -> dict[str, Tensor]:
             "lstm must be torch.nn.LSTM, torch.nn.LSTMCell, tslab.cells.LSTM or tslab.cells.LSTMCell, "
             f"got {type(lstm).__name__}"
         )
-    input_size, hidden_size = w_ih.shape[1], w_hh.shape[1]
+    input_size, hidden_size, x = w_ih.shape[1], w_hh.shape[1], torch.as_tensor(as_array("x", x, (1, 2), min_len=1))
     if x.dim() == 1 and input_size == 1:
         x = x.unsqueeze(-1)  # (L,) -> (L, 1)
     if x.dim() != 2 or x.shape[1] != input_size:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from tslab._checks import as_float, as_int
+from tslab._checks import as_array, as_float, as_int, as_type
 
 __all__ = ["check_value", "check_shape", "check_close", "check_function", "check_in"]
 
@@ -30,8 +30,7 @@ def _verdict(ok: bool, message: str) -> bool:
 
 
 def _unanswered(name: str, answer: object, hint: str = "") -> bool:
-    if not isinstance(name, str) or not isinstance(hint, str):
-        raise TypeError(f"name and hint must be str, got name={name!r}, hint={hint!r}")
+    as_type("name", name, str, "a str"), as_type("hint", hint, str, "a str")
     if answer is None:
         print(f"Not answered yet: replace the None in `{name}` with your answer and run the cell again.")
         return True
@@ -91,13 +90,10 @@ def check_close(name: str, answer: Any, expected: Any, rtol: float = 1e-4, atol:
     rtol, atol = as_float("rtol", rtol, 0), as_float("atol", atol, 0)
     if _unanswered(name, answer, hint):
         return False
-    not_numbers = f"{name} should be a number or an array of numbers, got {type(answer).__name__}. {hint}".strip()
-    if isinstance(answer, (str, bytes)) or np.iscomplexobj(answer):
-        return _verdict(False, not_numbers)
-    try:
-        got = np.asarray(answer.detach().cpu() if isinstance(answer, torch.Tensor) else answer, dtype=float)
-    except (TypeError, ValueError):  # a dict, a ragged list, ...
-        return _verdict(False, not_numbers)
+    try:  # a string, a complex number or a dict is a wrong answer, not a crash
+        got = as_array(name, answer, range(8), finite=False, float32=False)
+    except (TypeError, ValueError) as err:
+        return _verdict(False, f"{err}. {hint}".strip())
     want = np.asarray(expected.detach().cpu() if isinstance(expected, torch.Tensor) else expected, dtype=float)
     if got.shape != want.shape:
         return _verdict(False, f"{name} has shape {got.shape}, expected {want.shape}. {hint}".strip())

@@ -275,8 +275,7 @@ def backtest(
     y, m = as_array("series", series, (1,), min_len=2), as_int("m", m, 1)
     if not callable(forecaster):
         raise TypeError(f"forecaster must be callable, got {type(forecaster).__name__}")
-    if isinstance(metric, str) and metric not in (*_METRICS, "mase"):
-        raise ValueError(f"metric must be one of {[*_METRICS, 'mase']} or a callable, got {metric!r}")
+    metric = as_choice("metric", metric, (*_METRICS, "mase")) if isinstance(metric, str) else metric
     if not isinstance(metric, str) and not callable(metric):
         raise TypeError(f"metric must be a str or callable, got {type(metric).__name__}")
     rows = []

@@ -43,18 +43,10 @@ def _to_numpy(x: object) -> object:
     return x
 
 
-def _as_float_array(x: ArrayLike, name: str) -> np.ndarray:
-    """Return ``x`` as a float array, or raise naming ``name`` if it is empty or has NaN/inf."""
-    arr = as_array(name, x, range(8))
-    if arr.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
-    return arr
-
-
 def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Validate a (target, prediction) pair of the same shape."""
-    t = _as_float_array(y_true, "y_true")
-    p = _as_float_array(y_pred, "y_pred")
+    t = as_array("y_true", y_true, range(8), min_len=1)
+    p = as_array("y_pred", y_pred, range(8), min_len=1)
     if t.shape != p.shape:
         raise ValueError(f"y_pred must have the shape of y_true {t.shape}, got {p.shape}")
     return t, p
@@ -158,7 +150,7 @@ def roc_auc(y_true: ArrayLike, scores: ArrayLike) -> float:
         scores: scores or probabilities of the positive class, shape ``(N,)``.
     """
     t = _labels(y_true, "y_true")
-    s = _as_float_array(scores, "scores")
+    s = as_array("scores", scores, range(8), min_len=1)
     if s.shape != t.shape:
         raise ValueError(f"scores must have the shape of y_true {t.shape} (one score per sample), got {s.shape}")
     if np.unique(t).size != 2:
@@ -266,7 +258,7 @@ def mase_scale(y_train: ArrayLike, m: int = 1) -> float:
         y_train: training series in original units, shape ``(T,)`` with ``T > m``.
         m: seasonal period (12 for monthly data with a yearly cycle).
     """
-    m, y = as_int("m", m, 1), _as_float_array(y_train, "y_train")
+    m, y = as_int("m", m, 1), as_array("y_train", y_train, range(8), min_len=1)
     if y.ndim != 1:
         raise ValueError(f"y_train must be 1-D (T,), got shape {y.shape}")
     if y.size <= m:

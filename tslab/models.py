@@ -52,8 +52,7 @@ RECURRENT_INITS = ("default", "orthogonal")
 # ---------------------------------------------------------------------------------------------
 def _check_input(x: torch.Tensor, input_size: int, dtype: torch.dtype) -> torch.Tensor:
     """Raise a readable error unless ``x`` is ``(N, L, input_size)``; cast floats to ``dtype``."""
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+    as_type("x", x, torch.Tensor, "a torch.Tensor")
     if not x.is_floating_point():
         raise TypeError(f"x must be a floating-point tensor ({dtype}), got {x.dtype} (convert with x.float())")
     if x.ndim != 3 or x.shape[-1] != input_size:

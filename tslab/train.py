@@ -378,10 +378,8 @@ def fit(
         _check_loader(val_loader, "val_loader")
     epochs, lr, weight_decay = as_int("epochs", epochs, 1), as_float("lr", lr, 0, lo_open=True), as_float("weight_decay", weight_decay, 0)
     progress, live_plot = as_bool("progress", progress), as_bool("live_plot", live_plot)
-    if clip_grad_norm is not None:
-        as_float("clip_grad_norm", clip_grad_norm, 0, lo_open=True, inf_ok=True)
-    if noise_floor is not None:
-        as_float("noise_floor", noise_floor)
+    clip_grad_norm = None if clip_grad_norm is None else as_float("clip_grad_norm", clip_grad_norm, 0, lo_open=True, inf_ok=True)
+    noise_floor = None if noise_floor is None else as_float("noise_floor", noise_floor)
     if early_stopping_patience is not None:
         as_int("early_stopping_patience", early_stopping_patience, 1)
         if val_loader is None:
@@ -633,8 +631,7 @@ def tbptt_epoch(
     as_type("optimizer", optimizer, (torch.optim.Optimizer, type(None)), "a torch.optim.Optimizer or None")
     if loss_fn is not None and not callable(loss_fn):
         raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
-    if clip_grad_norm is not None:
-        as_float("clip_grad_norm", clip_grad_norm, 0, lo_open=True, inf_ok=True)
+    clip_grad_norm = None if clip_grad_norm is None else as_float("clip_grad_norm", clip_grad_norm, 0, lo_open=True, inf_ok=True)
     loss_fn = nn.MSELoss() if loss_fn is None else loss_fn
     device = _model_device(model)
     inputs = series[:-1].view(1, -1, 1).to(device)  # (1, T-1, 1): x_t
