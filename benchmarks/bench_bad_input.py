@@ -385,6 +385,17 @@ DOCUMENTED = {
 }
 
 
+# Not fixed (reported as obscure/silent, never hidden): the cell equations are tensor math called at every
+# time step, like torch.addmm, so they check only what is cheap (nonlinearity, c's shape); and the
+# hand-written cells pass device to torch.empty as torch.nn does.
+KNOWN_GAPS = {
+    **{f"cells.{f}": "step functions: unchecked tensor math (dtype/type errors from torch, NaN propagates)"
+       for f in ("rnn_step", "lstm_step", "gru_step")},
+    **{f"cells.{c}": "as torch.nn: a bad device raises torch's RuntimeError"
+       for c in ("RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU")},
+}
+
+
 def classify(qual: str, param: str, call: Callable[[], Any], label: str = "") -> tuple[str, str]:
     """Run one case: ``("clear" | "obscure" | "silent", what happened)``."""
     import matplotlib
@@ -419,7 +430,9 @@ def measure() -> dict:
         counts[verdict] += 1
         if verdict != "clear":
             details.append(f"{verdict:7s} {qual}({param}={label}): {text}")
-    return {"bad_input_counts": counts, "bad_input_total": sum(counts.values()), "not_clear": details}
+    in_gaps = sum(any(d.split()[1].startswith(q + "(") for q in KNOWN_GAPS) for d in details)
+    return {"bad_input_counts": counts, "bad_input_total": sum(counts.values()),
+            "not_clear_in_known_gaps": in_gaps, "not_clear": details}
 
 
 if __name__ == "__main__":
@@ -429,4 +442,4 @@ if __name__ == "__main__":
         print(json.dumps(out, indent=1))
     else:
         print("\n".join(out["not_clear"]))
-        print(out["bad_input_counts"], "of", out["bad_input_total"])
+        print(out["bad_input_counts"], "of", out["bad_input_total"], "; not clear in KNOWN_GAPS:", out["not_clear_in_known_gaps"])

@@ -905,7 +905,7 @@ def lstm_gate_trace(lstm: nn.Module, x: Tensor) -> dict[str, Tensor]:
             "lstm must be torch.nn.LSTM, torch.nn.LSTMCell, tslab.cells.LSTM or tslab.cells.LSTMCell, "
             f"got {type(lstm).__name__}"
         )
-    input_size, hidden_size, x = w_ih.shape[1], w_hh.shape[1], torch.as_tensor(as_array("x", x, (1, 2), min_len=1))
+    input_size, hidden_size, x = w_ih.shape[1], w_hh.shape[1], torch.as_tensor(as_array("x", x, range(8), min_len=1))
     if x.dim() == 1 and input_size == 1:
         x = x.unsqueeze(-1)  # (L,) -> (L, 1)
     if x.dim() != 2 or x.shape[1] != input_size:
