@@ -154,6 +154,8 @@ GOOD: dict[str, Callable[[], dict[str, Any]]] = {
                                bidirectional=False, proj_size=0),
     "cells.GRU": lambda: dict(input_size=2, hidden_size=3, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                               bidirectional=False),
+    "cells.run_over_time": lambda: dict(step=lambda x, s: (torch.tanh(x + s[0]),), x_proj=[torch.zeros(2, 3)] * 3,
+                                        state=(torch.zeros(2, 3),), reverse=False),
     "cells.lstm_gate_trace": lambda: dict(lstm=_cells_lstm(), x=torch.zeros(5, 2)),
 }
 # Too slow to call dozens of times here (they train); their argument checks are shared with make_explorer.

@@ -51,7 +51,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence
 
-from tslab._checks import as_array
+from tslab._checks import as_array, as_bool
 
 __all__ = [
     "InputError",
@@ -197,7 +197,9 @@ def run_over_time(
         ``final`` is each sequence's state after its own last valid step (forward) or after
         step 0 (reverse), each part ``(N, .)``.
     """
-    outputs = []
+    if not callable(step):
+        raise TypeError(f"step must be a callable (x_proj_t, state) -> new state, got {type(step).__name__}")
+    outputs, reverse = [], as_bool("reverse", reverse)
     if not reverse:
         finished: list[State] = []  # states of sequences that have ended, in the order they ended
         for x_t in x_proj:

@@ -34,9 +34,6 @@ __all__ = [
 ]
 
 ArrayLike = np.ndarray | pd.Series | pd.DataFrame
-
-
-# --------------------------------------------------------------------------- checks
 _check_int = as_int  # kept for callers in other modules
 
 
