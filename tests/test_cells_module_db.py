@@ -48,6 +48,10 @@ if "expecttest" not in sys.modules:  # a test-only dependency of torch.testing._
         sys.modules["expecttest"] = _stub
 
 common_modules = pytest.importorskip("torch.testing._internal.common_modules")
+# Importing torch's test utilities freezes the global cuDNN flags for the whole process
+# (torch.backends.disable_global_flags()), which would break every later test that seeds with
+# tslab.device.seed_everything in the same pytest run. Undo that freeze: these tests never set them.
+torch.backends.flags_frozen.__globals__["__allow_nonbracketed_mutation_flag"] = True
 
 MODULES = (nn.RNNCell, nn.GRUCell, nn.LSTMCell, nn.RNN, nn.GRU, nn.LSTM)
 ATOL = RTOL = 1e-10
