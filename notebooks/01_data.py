@@ -64,7 +64,7 @@ use_course_style()
 # ### Task A: normal sine or sine with a spike? (classification)
 #
 # A normal series is $\sin(t + \varphi)$ plus small noise; an anomaly adds a spike of three steps
-# and larger noise. The label is 0 (normal) or 1 (anomaly).
+# somewhere in the middle, with the same noise. The label is 0 (normal) or 1 (anomaly).
 
 # %%
 anomaly = make_anomaly_dataset(n_samples=2000, seq_len=50, seed=0)
@@ -81,9 +81,11 @@ print("shapes and labels OK")
 fig, axes = plot_anomaly_examples(anomaly.X, anomaly.y, anomaly.spike_start, n=3)
 
 # %% [markdown]
-# The spike (shaded) is obvious to the eye, and so is the extra noise. This task is easy on
-# purpose: it lets us watch RNN, LSTM and GRU learn in seconds, and a good model should make
-# almost no mistakes.
+# The spike (shaded) is obvious to the eye, and it is the *only* difference between the classes:
+# both carry the same noise, so nothing but the spike can give the answer (notebook 05 shows how
+# a difference in noise once let a model skip the spike). The task is easy to see on purpose: it
+# lets us watch RNN, LSTM and GRU learn in seconds. What makes it hard for a recurrent model is
+# memory: it has to carry the spike to the end of the series.
 #
 # ### Task B: trend + seasonality + noise (forecasting), with a known noise floor
 #

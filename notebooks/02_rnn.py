@@ -429,8 +429,8 @@ assert accuracies["max"] > accuracies["last"]
 assert accuracies["last"] < majority + 0.05  # no better than guessing
 
 # %% [markdown]
-# "last" and "h_n" are the same vector, hence the same accuracy, and it is chance level: always
-# answering the majority class would score a little higher (printed above). Max pooling wins clearly on this
+# "last" and "h_n" are the same vector, hence the same accuracy, and it is chance level: no
+# better than always answering the majority class (printed above). Max pooling wins clearly on this
 # task, and it is no mystery why: a spike is a *maximum*, and `amax` over time sees it at the
 # step where it happens. Mean pooling lands in between: every step contributes, but a spike of
 # a few steps moves an average over 50 steps only a little. The last state instead must *carry*

@@ -49,28 +49,14 @@ use_course_style()
 print(f"Running on: {device}")
 
 # %% [markdown]
-# All settings of this notebook live in one cell. `benchmarks/bench_training.py` reads these
-# exact lines and checks that it measures the same configuration.
+# All settings of this notebook live in one object, `TRAINING` from `tslab.settings`: data sizes,
+# hidden sizes, learning rates, epoch budgets. Whoever reruns these experiments outside the
+# notebook imports the same object, so the numbers below and theirs come from one configuration.
 
 # %%
-SEED = 0
-ANOMALY_SAMPLES = 2000
-ANOMALY_SEQ_LEN = 50
-ANOMALY_HIDDEN = 32
-ANOMALY_LR = 2e-3
-ANOMALY_EPOCHS = 15
-ANOMALY_BATCH = 32
-ANOMALY_PATIENCE = 5
-RECURRENT_INIT = "orthogonal"
-TREND_STEPS = 1000
-INPUT_LEN = 50
-FORECAST_HIDDEN = 16
-FORECAST_LR = 1e-2
-FORECAST_EPOCHS = 60
-FORECAST_BATCH = 32
-FORECAST_PATIENCE = 15
-TRAIN_FRAC = 0.7
-VAL_FRAC = 0.15
+from tslab.settings import TRAINING as cfg
+
+print(cfg)
 KINDS = ["rnn", "lstm", "gru"]
 
 # %% [markdown]
@@ -83,11 +69,12 @@ KINDS = ["rnn", "lstm", "gru"]
 
 # %%
 import inspect
+import textwrap
 
 source = inspect.getsource(fit)
-start = source.index("        for x, y in train_loader")
+start = source.rindex("\n", 0, source.index("for x, y in train_loader")) + 1  # start of that line
 end = source.index("optimizer.step()", start) + len("optimizer.step()")
-print(source[start:end])
+print(textwrap.dedent(source[start:end]))
 print(f"\n(fit is {len(source.splitlines())} lines in tslab/train.py: read the rest there)")
 
 # %% [markdown]
@@ -95,17 +82,85 @@ print(f"\n(fit is {len(source.splitlines())} lines in tslab/train.py: read the r
 #
 # 2,000 series of 50 steps; half carry a short spike. The samples are independent and in random
 # order, so a 70 / 15 / 15 split into train, validation and test is fair. The model reads the
-# whole series and classifies from its **last** hidden state: the spike may be 40 steps back.
+# whole series and classifies from its **last** hidden state: the spike may be up to 40 steps
+# back, and it never falls in the first or last 10 steps.
 
 # %%
-data = make_anomaly_dataset(ANOMALY_SAMPLES, ANOMALY_SEQ_LEN, seed=SEED)
+data = make_anomaly_dataset(cfg.anomaly_samples, cfg.anomaly_seq_len, seed=cfg.seed)
 X, y = data.X[:, :, None], data.y  # (N, L, 1): a feature axis of size 1
-a = int(TRAIN_FRAC * len(y))
-b = a + int(VAL_FRAC * len(y))
+a = int(cfg.train_frac * len(y))
+b = a + int(cfg.val_frac * len(y))
 train, val, test = (X[:a], y[:a]), (X[a:b], y[a:b]), (X[b:], y[b:])
 val_loader = make_loader(*val, batch_size=512)
 print("train", train[0].shape, "val", val[0].shape, "test", test[0].shape, "share of anomalies", y.mean())
 
+
+# %% [markdown]
+# ### Before training: does the task need what we think it needs?
+#
+# A network learns whatever separates the training labels most easily, and that need not be
+# the feature we had in mind: **shortcut learning** (Geirhos et al., 2020). The first version of
+# this dataset had such a shortcut. Its anomalies carried three times the noise of the normal
+# series (std 0.3 against 0.1), so the noise level alone told the classes apart, with no spike in
+# sight. Here is a one-feature rule that never looks at a spike: the spread of the second
+# differences $x_{t+1} - 2x_t + x_{t-1}$ (they cancel most of the smooth sine and keep the noise)
+# in the first and last 10 steps, where no spike ever falls, fed to a logistic regression.
+
+# %%
+from sklearn.linear_model import LogisticRegression
+
+
+def noise_level(X: np.ndarray) -> np.ndarray:
+    """(N, L, 1) -> (N, 1): log std of the second differences in the spike-free first and last L // 5 steps."""
+    m = X.shape[1] // 5
+    d2 = np.concatenate([np.diff(X[:, :m, 0], 2, axis=1), np.diff(X[:, -m:, 0], 2, axis=1)], axis=1)
+    return np.log(d2.std(axis=1))[:, None]
+
+
+def noise_rule_accuracy(X: np.ndarray, y: np.ndarray) -> float:
+    """Fit the noise-level rule on the training part, score it on the validation part."""
+    rule = LogisticRegression().fit(noise_level(X[:a]), y[:a])
+    return rule.score(noise_level(X[a:b]), y[a:b])
+
+
+old_task = make_anomaly_dataset(cfg.anomaly_samples, cfg.anomaly_seq_len, seed=cfg.seed, anomaly_noise=0.3)
+acc_old = noise_rule_accuracy(old_task.X[:, :, None], old_task.y)
+acc_now = noise_rule_accuracy(X, y)
+print(f"noise-level rule, validation accuracy: noisier anomalies {acc_old:.3f}, equal noise (ours) {acc_now:.3f}")
+assert acc_old > 0.9 and abs(acc_now - 0.5) < 0.1
+
+# %% [markdown]
+# On the old data the rule is right almost every time (printed above) without seeing a spike: a
+# network could have scored as well while learning nothing about spikes or memory, and every
+# lesson below about carrying a spike across 40 steps would have been untested. `make_anomaly_dataset`
+# now gives both classes the same noise by default (`anomaly_noise=0.3` rebuilds the old task),
+# and the same rule drops to chance. The lesson generalises: before crediting a model, try the
+# cheapest rule that uses the wrong evidence; if it scores well, your task has a shortcut.
+#
+# The other side: how well can one do *with* the right evidence? A rule that is told where the
+# spike would be (for a normal series, a position drawn the same way) and compares the mean there
+# with the steps around it:
+
+# %%
+def spike_contrast(X: np.ndarray, spike_start: np.ndarray, seed: int) -> np.ndarray:
+    """(N, 1): mean of the 3 spike steps minus the mean of 2 steps either side (normal series: a drawn position)."""
+    n, L = X.shape[:2]
+    drawn = np.random.default_rng(seed).integers(L // 5, L - L // 5 - 2, n)  # where spikes may start
+    pos = np.where(spike_start >= 0, spike_start, drawn)[:, None]
+    rows = np.arange(n)[:, None]
+    return X[rows, pos + np.arange(3), 0].mean(1, keepdims=True) - X[rows, pos + np.r_[-2, -1, 3, 4], 0].mean(1, keepdims=True)
+
+
+reference = LogisticRegression().fit(spike_contrast(train[0], data.spike_start[:a], seed=1), train[1])
+acc_reference = reference.score(spike_contrast(val[0], data.spike_start[a:b], seed=2), val[1])
+print(f"told the spike position: validation accuracy {acc_reference:.3f}")
+assert acc_reference > 0.97
+
+# %% [markdown]
+# The spike, three steps about 3 high on noise of std 0.1, is plain to see once you know where to
+# look. So the task is easy to *see* and hard only to *remember*: a recurrent classifier has to
+# find the spike anywhere in the middle of the series and carry it to the last step. That is
+# exactly what the rest of this section measures, with the reference's accuracy as the goal.
 
 # %%
 def accuracy(y_true: torch.Tensor, logits: torch.Tensor) -> float:
@@ -113,17 +168,17 @@ def accuracy(y_true: torch.Tensor, logits: torch.Tensor) -> float:
     return float((logits.argmax(dim=-1) == y_true).float().mean())
 
 
-def train_classifier(kind: str, recurrent_init: str = RECURRENT_INIT, epochs: int = ANOMALY_EPOCHS, **fit_kwargs):
+def train_classifier(kind: str, recurrent_init: str = cfg.recurrent_init, epochs: int = cfg.anomaly_epochs, **fit_kwargs):
     """The section's classifier; keyword arguments override the defaults of `fit`."""
-    # a fresh loader per run: its shuffling generator starts from SEED, whatever ran before
-    loader = fit_kwargs.pop("train_loader", None) or make_loader(*train, batch_size=ANOMALY_BATCH,
-                                                                 shuffle=True, seed=SEED)
-    torch.manual_seed(SEED)
-    model = SequenceModel(kind, input_size=1, hidden_size=ANOMALY_HIDDEN, output_size=2,
+    # a fresh loader per run: its shuffling generator starts from cfg.seed, whatever ran before
+    loader = fit_kwargs.pop("train_loader", None) or make_loader(*train, batch_size=cfg.anomaly_batch,
+                                                                 shuffle=True, seed=cfg.seed)
+    torch.manual_seed(cfg.seed)
+    model = SequenceModel(kind, input_size=1, hidden_size=cfg.anomaly_hidden, output_size=2,
                           recurrent_init=recurrent_init)
-    kwargs = dict(loss_fn=nn.CrossEntropyLoss(), epochs=epochs, lr=ANOMALY_LR,
-                  early_stopping_patience=ANOMALY_PATIENCE, metrics={"accuracy": accuracy},
-                  progress=False, seed=SEED) | fit_kwargs
+    kwargs = dict(loss_fn=nn.CrossEntropyLoss(), epochs=epochs, lr=cfg.anomaly_lr,
+                  early_stopping_patience=cfg.anomaly_patience, metrics={"accuracy": accuracy},
+                  progress=False, seed=cfg.seed) | fit_kwargs
     history = fit(model, loader, val_loader, **kwargs)
     return model, history
 
@@ -131,7 +186,7 @@ def train_classifier(kind: str, recurrent_init: str = RECURRENT_INIT, epochs: in
 # %% [markdown]
 # ### A plain RNN with PyTorch's default initialisation
 #
-# First the RNN exactly as `nn.RNN` builds it, for the full `ANOMALY_EPOCHS` (no early stopping,
+# First the RNN exactly as `nn.RNN` builds it, for the full `cfg.anomaly_epochs` (no early stopping,
 # so it gets the whole budget):
 
 # %%
@@ -139,8 +194,9 @@ _, history_default = train_classifier("rnn", recurrent_init="default", early_sto
 print("validation accuracy per epoch:", np.round(history_default.metrics["accuracy"], 2))
 
 # %% [markdown]
-# For its first epochs it stays near the share of the majority class: it has learned nothing
-# yet; only later does it start to climb. PyTorch draws
+# It stays near the share of the majority class for the whole budget: it learns nothing. (On the
+# old task with its noise shortcut, this same RNN did climb after a few epochs: the noise level
+# needs no memory.) PyTorch draws
 # $W_{hh}$ uniformly from $\pm 1/\sqrt{H}$. Applied again and again, such a matrix shrinks
 # whatever the state held: after $k$ steps the trace of the spike is scaled roughly by
 # $|\lambda_{\max}|^k$, the largest eigenvalue modulus (spectral radius) to the power $k$, and
@@ -152,8 +208,8 @@ print("validation accuracy per epoch:", np.round(history_default.metrics["accura
 # the forget-gate bias also starts at about 1, so the cell keeps its memory by default.
 
 # %%
-W = SequenceModel("rnn", 1, ANOMALY_HIDDEN).encoder.weight_hh_l0.detach()
-W_orth = SequenceModel("rnn", 1, ANOMALY_HIDDEN, recurrent_init="orthogonal").encoder.weight_hh_l0.detach()
+W = SequenceModel("rnn", 1, cfg.anomaly_hidden).encoder.weight_hh_l0.detach()
+W_orth = SequenceModel("rnn", 1, cfg.anomaly_hidden, recurrent_init="orthogonal").encoder.weight_hh_l0.detach()
 radius, radius_orth = (float(torch.linalg.eigvals(w).abs().max()) for w in (W, W_orth))
 print(f"spectral radius of W_hh: default {radius:.2f}, orthogonal {radius_orth:.2f}")
 print(f"a trace scaled by it 30 times: default {radius**30:.1e}, orthogonal {radius_orth**30:.2f}")
@@ -162,7 +218,7 @@ assert radius < 1 and abs(radius_orth - 1) < 1e-4
 # %% [markdown]
 # ### RNN, LSTM and GRU, with early stopping
 #
-# Each model trains for at most `ANOMALY_EPOCHS` epochs and stops after `ANOMALY_PATIENCE`
+# Each model trains for at most `cfg.anomaly_epochs` epochs and stops after `cfg.anomaly_patience`
 # epochs without a lower validation loss; `fit` then restores the weights of the best epoch.
 # The **test** set is used once, at the end.
 
@@ -175,23 +231,24 @@ for kind in KINDS:
     print(f"{kind:>4}: {count_parameters(classifiers[kind]):>5,} parameters, val accuracy >= 0.99 from epoch "
           f"{first}, best epoch {h.best_epoch + 1:>2} of {h.epochs} "
           f"(val accuracy {h.metrics['accuracy'][h.best_epoch]:.3f}), {np.mean(h.seconds):.2f} s per epoch")
-print("\nRNN val accuracy per epoch, same budget of", ANOMALY_EPOCHS, "epochs:")
+print("\nRNN val accuracy per epoch, same budget of", cfg.anomaly_epochs, "epochs:")
 print("  default init   :", np.round(history_default.metrics["accuracy"], 3))
 print("  orthogonal init:", np.round(histories["rnn"].metrics["accuracy"], 3))
-assert max(history_default.metrics["accuracy"]) < 0.99 <= max(histories["rnn"].metrics["accuracy"])
+assert max(history_default.metrics["accuracy"]) < 0.75 and max(histories["rnn"].metrics["accuracy"]) > 0.95
 
 # %%
 test_accuracy = {kind: float((predict(m, test[0]).argmax(-1).numpy() == test[1]).mean())
                  for kind, m in classifiers.items()}
 print({kind: round(acc, 4) for kind, acc in test_accuracy.items()})
-assert min(test_accuracy.values()) >= 0.995
+assert min(test_accuracy.values()) >= 0.97  # the goal: the reference's accuracy minus one point
 
 # %% [markdown]
-# All three classify at least 99.5 % of the 300 test series correctly; the epoch at which each
-# first passed 99 % on validation is printed above. With the same budget, the default-initialised
-# RNN does start to learn after its epochs at chance, but it never reaches 99 % on validation; the
-# orthogonal one is far above chance after its first epoch. So the orthogonal start does not make
-# the task possible, it makes it *fast*: here, fast enough to fit in the budget.
+# The test accuracies are printed above, next to the reference's validation accuracy of section 2
+# (the goal: within one point of it); the epoch at which each model first passed 99 % on
+# validation is printed before. With the same budget, the default-initialised RNN never leaves
+# chance, while the orthogonal one is far above chance after its first epoch. The orthogonal
+# start keeps the spike's trace (and its gradient) alive across the 10 to 40 steps it must
+# travel; here that is the difference between learning the task within the budget and not at all.
 #
 # The GRU takes longer per epoch than the LSTM although it has fewer parameters. That is not the
 # model: on a CPU, PyTorch runs `nn.LSTM` through a fused oneDNN kernel, while `nn.GRU` and
@@ -214,17 +271,17 @@ fig.tight_layout()
 # %%
 full_loader = make_loader(*train, batch_size=len(train[1]))
 _, h_full = train_classifier("lstm", train_loader=full_loader, early_stopping_patience=None)
-n_batches = -(-len(train[1]) // ANOMALY_BATCH)  # ceil: batches per epoch
+n_batches = -(-len(train[1]) // cfg.anomaly_batch)  # ceil: batches per epoch
 for name, h, steps in [("full batch", h_full, 1), ("mini-batch", histories["lstm"], n_batches)]:
     first = next((e + 1 for e, acc in enumerate(h.metrics["accuracy"]) if acc >= 0.99), None)
-    print(f"{name}: {h.epochs} epochs = {h.epochs * steps:>3} steps, val accuracy >= 0.99 from epoch {first}, "
+    print(f"{name}: {h.epochs} epochs = {h.epochs * steps:>3} steps, val accuracy >= 0.99 from epoch {first or 'never'}, "
           f"last {h.metrics['accuracy'][-1]:.3f}; {np.mean(h.seconds):.2f} s per epoch")
 
 # %% [markdown]
 # Both do the same arithmetic per epoch: every training series goes forward and backward once.
 # The full batch turns that into one exact step, the mini-batches into 44 noisy ones, so the
 # mini-batch model gets 44 times as many updates out of each epoch and reaches a given accuracy
-# in far fewer epochs. The time *per epoch* is of the same order for both, because the work is the
+# in far fewer epochs; within this budget the full batch does not reach 99 % at all. The time *per epoch* is of the same order for both, because the work is the
 # same; mini-batches pay a small fixed overhead per step (44 optimizer steps instead of one), and
 # on a shared machine such timings vary from run to run. The lesson is in the epochs, not the seconds.
 
@@ -237,13 +294,13 @@ for name, h, steps in [("full batch", h_full, 1), ("mini-batch", histories["lstm
 # (values already observed at forecast time), so every target lies in its own part.
 
 # %%
-trend = make_trend_series(TREND_STEPS, seed=SEED)
-train_s, val_s, test_s = chronological_split(trend.series, TRAIN_FRAC, VAL_FRAC)
+trend = make_trend_series(cfg.trend_steps, seed=cfg.seed)
+train_s, val_s, test_s = chronological_split(trend.series, cfg.train_frac, cfg.val_frac)
 scaler = Scaler("standard").fit(train_s)
 sc_train, sc_val, sc_test = (scaler.transform(part) for part in (train_s, val_s, test_s))
-Xf_train, Yf_train = make_windows(sc_train, INPUT_LEN)
-Xf_val, Yf_val = make_windows(np.r_[sc_train[-INPUT_LEN:], sc_val], INPUT_LEN)
-Xf_test, Yf_test = make_windows(np.r_[sc_val[-INPUT_LEN:], sc_test], INPUT_LEN)
+Xf_train, Yf_train = make_windows(sc_train, cfg.input_len)
+Xf_val, Yf_val = make_windows(np.r_[sc_train[-cfg.input_len:], sc_val], cfg.input_len)
+Xf_test, Yf_test = make_windows(np.r_[sc_val[-cfg.input_len:], sc_test], cfg.input_len)
 print("windows: train", Xf_train.shape, "val", Xf_val.shape, "test", Xf_test.shape)
 assert len(Yf_test) == len(test_s)
 
@@ -260,14 +317,14 @@ fc_val = make_loader(Xf_val, Yf_val, batch_size=512)
 
 def fc_train() -> torch.utils.data.DataLoader:
     """A fresh shuffled training loader, so every run sees the same batches."""
-    return make_loader(Xf_train, Yf_train, batch_size=FORECAST_BATCH, shuffle=True, seed=SEED)
+    return make_loader(Xf_train, Yf_train, batch_size=cfg.forecast_batch, shuffle=True, seed=cfg.seed)
 
 
 def train_forecaster(kind: str):
-    torch.manual_seed(SEED)
-    model = SequenceModel(kind, input_size=1, hidden_size=FORECAST_HIDDEN, predict_change=True)
-    history = fit(model, fc_train(), fc_val, epochs=FORECAST_EPOCHS, lr=FORECAST_LR,
-                  early_stopping_patience=FORECAST_PATIENCE, progress=False, seed=SEED,
+    torch.manual_seed(cfg.seed)
+    model = SequenceModel(kind, input_size=1, hidden_size=cfg.forecast_hidden, predict_change=True)
+    history = fit(model, fc_train(), fc_val, epochs=cfg.forecast_epochs, lr=cfg.forecast_lr,
+                  early_stopping_patience=cfg.forecast_patience, progress=False, seed=cfg.seed,
                   scheduler=lambda opt: torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=5))
     return model, history
 
@@ -279,8 +336,8 @@ for kind in KINDS:
           f"at epoch {fc_histories[kind].best_epoch + 1}, {sum(fc_histories[kind].seconds):.1f} s")
 
 # %% [markdown]
-# The GRU is the best forecaster on validation; its extra seconds are the CPU kernel difference
-# of section 2, not the model.
+# The cell with the lowest validation MSE is the one we keep for the test below; the seconds
+# differ for the CPU kernel reason of section 2, not because of the models.
 
 # %% [markdown]
 # ### The noise floor
@@ -301,7 +358,7 @@ h_best = fc_histories[best_kind]
 print(f"{best_kind} at its best epoch: train loss / floor {h_best.train_loss[h_best.best_epoch] / floor_scaled:.2f}, "
       f"val loss / floor {h_best.val_loss[h_best.best_epoch] / floor_scaled:.2f}")
 for k, h in fc_histories.items():
-    cap = "  <- the last epoch: stopped by the epoch cap, not by early stopping" if h.best_epoch + 1 == h.epochs == FORECAST_EPOCHS else ""
+    cap = "  <- the last epoch: stopped by the epoch cap, not by early stopping" if h.best_epoch + 1 == h.epochs == cfg.forecast_epochs else ""
     print(f"{k:>4}: best val MSE / floor {min(h.val_loss) / floor_scaled:.2f} at epoch {h.best_epoch + 1} of {h.epochs}{cap}")
 
 # %% [markdown]
@@ -327,16 +384,18 @@ for k, mse in test_mse.items():
 print(f"oracle: test MSE {oracle_mse:.4f} = {oracle_mse / trend.noise_var:.3f} x noise variance")
 noise_floor_ratio = test_mse[best_kind] / trend.noise_var
 oracle_ratio = oracle_mse / trend.noise_var
-print(f"chosen on validation: {best_kind}; its gap to the oracle: {noise_floor_ratio - oracle_ratio:.3f} x noise variance")
-assert noise_floor_ratio <= 1.05  # the benchmark's target
+test_vs_oracle = test_mse[best_kind] / oracle_mse
+print(f"chosen on validation: {best_kind}; test MSE / oracle MSE on the same steps: {test_vs_oracle:.3f}")
+assert 1 < test_vs_oracle < 1.15  # never below the oracle on average; the goal is <= 1.02
 
 # %% [markdown]
-# The model chosen on validation scores *below* the noise variance on test. Read that ratio with
-# the oracle next to it: on these 150 steps the noise happened to be smaller than its expected
-# value, so a ratio below 1 is not "better than possible". The honest distance to the limit is
-# the gap between the model and the oracle on the same steps (last line). "At the limit" means
-# that gap is small compared with the noise itself: more capacity or more epochs cannot remove
-# noise, only the gap. The other two cells are further away, on test as on validation.
+# Against the noise variance, the model chosen on validation scores *below* 1 on test: that
+# flatters it. On these 150 steps the noise happened to be smaller than its expected value (the
+# oracle's own ratio, printed above, is below 1 too), so a ratio below 1 is not "better than
+# possible". The honest yardstick is the oracle on the *same* steps: the last line divides the
+# model's test MSE by the oracle's. Our goal is at most 1.02, within 2 % of the best possible; the
+# printed ratio says whether we got there. More capacity or more epochs cannot remove the noise,
+# only the part of the error above the oracle.
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 3.2))
@@ -351,23 +410,23 @@ ax.legend(fontsize=9);
 # %% [markdown]
 # ## 5. Learning rate
 #
-# The same LSTM forecaster for 15 epochs at three learning rates:
+# The same LSTM forecaster for 10 epochs at three learning rates:
 
 # %%
 lr_results = {}
 for lr in [1e-4, 1e-2, 3e-1]:
-    torch.manual_seed(SEED)
-    model = SequenceModel("lstm", 1, FORECAST_HIDDEN, predict_change=True)
-    h = fit(model, fc_train(), fc_val, epochs=15, lr=lr, progress=False, seed=SEED)
+    torch.manual_seed(cfg.seed)
+    model = SequenceModel("lstm", 1, cfg.forecast_hidden, predict_change=True)
+    h = fit(model, fc_train(), fc_val, epochs=10, lr=lr, progress=False, seed=cfg.seed)
     lr_results[lr] = h
-    print(f"lr {lr:<6g}: val MSE / floor after 15 epochs {h.val_loss[-1] / floor_scaled:6.2f}")
+    print(f"lr {lr:<6g}: val MSE / floor after 10 epochs {h.val_loss[-1] / floor_scaled:6.2f}")
 
 # %% [markdown]
-# Too small (1e-4) and after 15 epochs the loss is still far above the floor; too large (0.3) and
+# Too small (1e-4) and after 10 epochs the loss is still far above the floor; too large (0.3) and
 # Adam's steps overshoot, so it ends even further away; 1e-2 gets closest. The full runs of
-# section 4 add epochs and halve the rate on plateaus (`ReduceLROnPlateau`). Of those, only the
-# GRU got down to the floor on validation (the ratios printed in section 4); the LSTM was still
-# improving at its last allowed epoch, so it was stopped by the epoch cap, not by early stopping.
+# section 4 add epochs and halve the rate on plateaus (`ReduceLROnPlateau`); the ratios printed
+# there show how close each cell got. A run whose best epoch is its last one (marked there) was
+# still improving when the epoch cap stopped it: more epochs would have helped it, not patience.
 
 # %% [markdown]
 # ## 6. Gradient clipping
@@ -384,7 +443,7 @@ print("largest gradient norm per epoch (RNN classifier):", np.round(h_rnn.grad_n
 def batch_grad_norms(model: nn.Module) -> np.ndarray:
     """Gradient norm of each training batch at the model's current weights (no update)."""
     norms = []
-    for x, y_b in make_loader(*train, batch_size=ANOMALY_BATCH, shuffle=True, seed=SEED):
+    for x, y_b in make_loader(*train, batch_size=cfg.anomaly_batch, shuffle=True, seed=cfg.seed):
         model.zero_grad()
         nn.CrossEntropyLoss()(model(x), y_b).backward()
         norms.append(float(nn.utils.clip_grad_norm_(model.parameters(), float("inf"))))  # measure only
@@ -392,8 +451,8 @@ def batch_grad_norms(model: nn.Module) -> np.ndarray:
     return np.array(norms)
 
 
-torch.manual_seed(SEED)
-for name, model in [("untrained", SequenceModel("rnn", 1, ANOMALY_HIDDEN, output_size=2, recurrent_init=RECURRENT_INIT)),
+torch.manual_seed(cfg.seed)
+for name, model in [("untrained", SequenceModel("rnn", 1, cfg.anomaly_hidden, output_size=2, recurrent_init=cfg.recurrent_init)),
                     ("trained  ", classifiers["rnn"])]:
     norms = batch_grad_norms(model)
     print(f"{name} RNN, all {len(norms)} batches: median norm {np.median(norms):.2f}, largest {norms.max():.1f}, "
@@ -410,7 +469,7 @@ for name, model in [("untrained", SequenceModel("rnn", 1, ANOMALY_HIDDEN, output
 # contributes a direction of bounded length. The same RNN without clipping:
 
 # %%
-torch.manual_seed(SEED)
+torch.manual_seed(cfg.seed)
 no_clip_model, h_no_clip = train_classifier("rnn", clip_grad_norm=None)
 print(f"without clipping: val accuracy {h_no_clip.metrics['accuracy'][h_no_clip.best_epoch]:.3f}, "
       f"largest gradient norm {max(h_no_clip.grad_norm):.1f}")
@@ -419,10 +478,11 @@ print(f"with clipping   : val accuracy {h_rnn.metrics['accuracy'][h_rnn.best_epo
 
 # %% [markdown]
 # Same model, same data, same batches: only the clipping differs, and so does the path the
-# weights take. Here the run without clipping ends at a lower best validation accuracy. Its largest
-# gradient norm is *lower*: norms are measured before clipping and depend on where the weights
-# went, and the clipped run got to weights that carry the spike further, where gradients are
-# larger. One seed is one example, not a law, but bounding the steps is cheap insurance.
+# weights take. Here the run without clipping ends at a lower best validation accuracy, and its
+# largest gradient norm is an order of magnitude larger: with nothing to bound them, a few huge
+# steps threw the weights far off, where gradients are larger still. (Norms are measured before
+# clipping, so they describe where the weights went, not the steps taken.) One seed is one
+# example, not a law, but bounding the steps is cheap insurance.
 
 # %% [markdown]
 # ## 7. Overfitting and early stopping
@@ -431,10 +491,10 @@ print(f"with clipping   : val accuracy {h_rnn.metrics['accuracy'][h_rnn.best_epo
 
 # %%
 small_loader = make_loader(train[0][:24], train[1][:24], batch_size=24)
-torch.manual_seed(SEED)
+torch.manual_seed(cfg.seed)
 big = SequenceModel("gru", 1, 64, output_size=2)
-h_over = fit(big, small_loader, val_loader, loss_fn=nn.CrossEntropyLoss(), epochs=60, lr=1e-2,
-             progress=False, seed=SEED)
+h_over = fit(big, small_loader, val_loader, loss_fn=nn.CrossEntropyLoss(), epochs=40, lr=1e-2,
+             progress=False, seed=cfg.seed)
 fig, ax = plot_history(h_over)
 ax.set_title(f"24 training series, GRU with {count_parameters(big):,} parameters")
 print(f"train loss {h_over.train_loss[-1]:.4f}; val loss lowest {min(h_over.val_loss):.3f} at epoch "
@@ -443,8 +503,10 @@ assert h_over.val_loss[-1] > min(h_over.val_loss)
 
 # %% [markdown]
 # The training loss keeps falling while the validation loss turns up after its lowest point:
-# the model is learning the 24 series, not the task. Early stopping would have stopped there
-# and restored those weights (`early_stopping_patience`), as it did in section 2.
+# the model is learning the 24 series, not the task. Because a validation loader was given, `fit`
+# still ends with the weights of the lowest validation loss (`restore_best=True`, its default;
+# `restore_best=False` keeps the last epoch's). Early stopping (`early_stopping_patience`) would
+# also have saved the epochs after that point, as it did in section 2.
 
 # %% [markdown]
 # ## 8. Explore: hidden size, layers, cell type
@@ -489,22 +551,25 @@ grid
 # - `fit` is one loop: mini-batches, validation each epoch, early stopping with the best weights
 #   restored, gradient clipping, an optional scheduler. Choices use validation data; the test
 #   set is read once.
-# - A plain RNN with default initialisation sits at chance for epochs and stays below 99 % within
-#   the budget; an orthogonal recurrent start learns fast, and RNN, LSTM and GRU all classify
-#   ≥ 99.5 % of the test series.
+# - Before crediting a model, try the cheapest rule that uses the wrong evidence: the old anomaly
+#   task could be solved from the noise level alone (shortcut learning). With equal noise the
+#   spike decides, and a rule told the spike position sets the goal.
+# - A plain RNN with default initialisation sits at chance for the whole budget; an orthogonal
+#   recurrent start learns fast, and RNN, LSTM and GRU all come within a point or so of the reference.
 # - Mini-batches make many updates per epoch and beat full batch per epoch; the learning rate
 #   decides between crawling, converging and stalling; clipping at norm 1 rescales most steps of
 #   the trained RNN, spikes included, and keeps them from dominating Adam's averages.
 # - Overfitting shows as a validation curve that turns up while training loss keeps falling.
-# - Forecast errors have a floor: the noise variance. Compare with it, and with the oracle on the
-#   same test steps, before trying a bigger model.
+# - Forecast errors have a floor: the noise variance. Judge a model against the oracle on the
+#   same test steps (the expected variance flatters when the realised noise was small) before
+#   trying a bigger model.
 #
 # ## Exercises
 #
 # 1. **Count parameters.** How many trainable parameters has `SequenceModel("lstm", 1, 8)`
 #    (one layer, a linear head to one output)? Work it out from the four gates, then check.
 # 2. **Patience.** Train the RNN classifier with `early_stopping_patience=1`. After how many epochs
-#    does it stop, and is its test accuracy still ≥ 99.5 %? Why is a patience of 1 risky?
+#    does it stop, and how does its test accuracy compare with section 2's? Why is a patience of 1 risky?
 # 3. **The scheduler.** How many times did `ReduceLROnPlateau` halve the learning rate during the
 #    GRU forecaster's run of section 4? Read it from `fc_histories["gru"].lr`, then say whether the
 #    best epoch came before or after the last halving.
@@ -527,11 +592,11 @@ _ = check_value("n_halvings", n_halvings, sum(later < earlier for earlier, later
 # 1. $4\,(8 \cdot 1 + 8 \cdot 8 + 2 \cdot 8) + (8 + 1) = 4 \cdot 88 + 9 = 361$.
 # 2. `model, h = train_classifier("rnn", early_stopping_patience=1)`, then look at `h.epochs`,
 #    `h.best_epoch + 1` and the test accuracy as in section 2. It stops at the first epoch whose
-#    validation loss does not improve. Look at the orthogonal RNN's accuracy per epoch printed in
-#    section 2: it drops from epoch 1 to epoch 2, so with patience 1 training ends after epoch 2,
-#    the weights of epoch 1 are restored, and the test accuracy falls short of 99.5 %. Validation
-#    loss is noisy from epoch to epoch, so one bad epoch can end training long before the model
-#    has learned the task.
+#    validation loss does not improve, and the weights of the best epoch so far are restored.
+#    The orthogonal RNN's validation accuracy per epoch, printed in section 2, does not rise
+#    steadily: it drops now and then, and the loss with it. With patience 1 the first such drop
+#    ends training, often before the model has learned the task as well as it can. Validation loss
+#    is noisy from epoch to epoch, so one bad epoch is weak evidence that training is over.
 # 3. `sum(b < a for a, b in zip(h.lr, h.lr[1:]))` with `h = fc_histories["gru"]`; compare
 #    `h.best_epoch` with the index of the last drop in `h.lr`.
 #

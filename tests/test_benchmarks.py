@@ -34,6 +34,9 @@ def test_latest_run_has_the_contract_keys():
     result = json.loads((ROOT / "benchmarks" / "results" / "latest.json").read_text())
     assert set(result["anomaly_accuracy"]) == {"rnn", "lstm", "gru"}
     assert isinstance(result["noise_floor_ratio"], float)
+    assert set(result["anomaly_shortcut_accuracy"]) == {"noise_level", "last_steps"}
+    assert 0.5 <= result["anomaly_reference_accuracy"] <= 1 and result["anomaly_goal"] < result["anomaly_reference_accuracy"]
+    assert result["forecast_test_vs_oracle"] == pytest.approx(result["noise_floor_ratio"] / result["oracle_ratio"])
     assert {"seasonal_naive", "ets", "sarima", "rnn", "lstm", "gru"} <= set(result["co2_mase"])
     assert len(result["notebook_seconds"]) == len(list((ROOT / "notebooks").glob("[0-9][0-9]_*.py")))
     assert {"rnn", "lstm", "gru"} <= set(result["cells_speed"])
@@ -49,3 +52,25 @@ def test_co2_recurrent_scores_use_the_recipe_chosen_on_validation():
         other = next(r for r in bench.VALIDATION if r != recipe)
         assert bench.VALIDATION[recipe][kind] <= bench.VALIDATION[other][kind]
         assert result["co2_mase"][kind] == result[f"co2_mase_{recipe}"][kind]
+
+
+def test_training_benchmark_and_notebook_05_share_one_settings_object():
+    from tslab.settings import TRAINING
+
+    assert _load("bench_training").S is TRAINING
+    assert "from tslab.settings import TRAINING" in (ROOT / "notebooks" / "05_training.py").read_text()
+
+
+def test_shortcut_classifiers_see_noise_but_not_the_spike(monkeypatch):
+    """On the default task neither shortcut beats chance by much; with noisier anomalies the noise
+    rule wins; the reference that is told the spike position is near perfect on both."""
+    import dataclasses
+
+    bench = _load("bench_training")
+    monkeypatch.setattr(bench, "S", dataclasses.replace(bench.S, anomaly_samples=600))
+    train, _, test = bench.anomaly_data()
+    fair = bench.shortcut_accuracy(train, test)
+    assert abs(fair["noise_level"] - 0.5) < 0.15 and abs(fair["last_steps"] - 0.5) < 0.15
+    assert bench.reference_accuracy(train, test) > 0.95
+    noisy_train, _, noisy_test = bench.anomaly_data(anomaly_noise=bench.SHORTCUT_NOISE)
+    assert bench.shortcut_accuracy(noisy_train, noisy_test)["noise_level"] > 0.9

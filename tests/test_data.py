@@ -37,6 +37,30 @@ def test_anomaly_dataset_spike_raises_the_series_where_it_is():
     assert d.X[i, s : s + 3].mean() > d.X[i].mean() + 1.5
 
 
+def _residual_std(d, label):
+    """Noise std of one class, measured outside the spike: the series minus its clean sine."""
+    m = d.X.shape[1] // 5  # the first m steps never hold a spike
+    return float(np.diff(d.X[d.y == label, :m], 2, axis=1).std() / np.sqrt(6))  # var(2nd diff) = 6 sigma^2
+
+
+def test_anomaly_dataset_default_noise_is_equal_in_both_classes():
+    d = make_anomaly_dataset(2000, 50, seed=0)
+    assert _residual_std(d, 1) == pytest.approx(_residual_std(d, 0), rel=0.1)
+
+
+def test_anomaly_dataset_shortcut_noise_only_on_request():
+    d = make_anomaly_dataset(2000, 50, seed=0, anomaly_noise=0.3)
+    assert _residual_std(d, 1) > 2 * _residual_std(d, 0)
+    default = make_anomaly_dataset(2000, 50, seed=0)
+    assert np.array_equal(d.y, default.y) and np.array_equal(d.X[d.y == 0], default.X[d.y == 0])
+
+
+def test_anomaly_dataset_spikes_stay_out_of_the_edges():
+    d = make_anomaly_dataset(500, 50, seed=2)
+    starts = d.spike_start[d.y == 1]
+    assert starts.min() >= 10 and starts.max() + 3 <= 40  # first and last L // 5 steps spike-free
+
+
 def test_anomaly_dataset_is_seeded():
     a, b, c = (make_anomaly_dataset(50, 30, seed=s) for s in (3, 3, 4))
     assert np.array_equal(a.X, b.X) and not np.array_equal(a.X, c.X)
@@ -45,7 +69,8 @@ def test_anomaly_dataset_is_seeded():
 @pytest.mark.parametrize(
     "kwargs, arg",
     [({"n_samples": 1}, "n_samples"), ({"seq_len": 5}, "seq_len"), ({"anomaly_frac": 1.0}, "anomaly_frac"),
-     ({"spike_len": 0}, "spike_len"), ({"normal_noise": -1.0}, "normal_noise")],
+     ({"spike_len": 0}, "spike_len"), ({"normal_noise": -1.0}, "normal_noise"),
+     ({"anomaly_noise": -0.1}, "anomaly_noise")],
 )
 def test_anomaly_dataset_rejects_bad_arguments(kwargs, arg):
     with pytest.raises(ValueError, match=arg):

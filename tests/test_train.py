@@ -106,6 +106,62 @@ def test_early_stopping_restores_best_weights():
     assert evaluate(model, val) == pytest.approx(history.val_loss[history.best_epoch], rel=1e-5)
 
 
+def _snapshotting_fit(model, train, val, **kwargs):
+    """fit, recording the weights after every epoch (the metric runs once per epoch)."""
+    snapshots = []
+    history = fit(model, train, val, epochs=12, lr=1e-2, progress=False,
+                  metrics={"snap": lambda *_: snapshots.append(
+                      {k: v.clone() for k, v in model.state_dict().items()}) or 0.0}, **kwargs)
+    return history, snapshots
+
+
+def test_best_validation_weights_are_restored_without_early_stopping():
+    x, y = _regression_data()
+    train, val = _loader(x, y), _loader(x, -y)  # validation gets worse as training succeeds
+    model = _model()
+    history, snapshots = _snapshotting_fit(model, train, val)
+    assert not history.stopped_early and history.epochs == 12 and history.best_epoch < 11
+    for key, value in model.state_dict().items():
+        assert torch.equal(value, snapshots[history.best_epoch][key])
+
+
+def test_restore_best_false_keeps_the_last_epoch():
+    x, y = _regression_data()
+    model = _model()
+    history, snapshots = _snapshotting_fit(model, _loader(x, y), _loader(x, -y), restore_best=False)
+    assert history.best_epoch < history.epochs - 1
+    for key, value in model.state_dict().items():
+        assert torch.equal(value, snapshots[-1][key])
+
+
+def test_restore_best_false_after_early_stopping_keeps_the_last_epoch():
+    x, y = _regression_data()
+    model = _model()
+    history, snapshots = _snapshotting_fit(model, _loader(x, y), _loader(x, -y), restore_best=False,
+                                           early_stopping_patience=2)
+    assert history.stopped_early
+    for key, value in model.state_dict().items():
+        assert torch.equal(value, snapshots[-1][key])
+
+
+def test_fit_seed_does_not_reseed_the_callers_random_state(loaders):
+    model = _model()
+    torch.manual_seed(5)
+    expected = torch.rand(3)  # what the caller draws next if fit had not run
+    torch.manual_seed(5)
+    fit(model, loaders[0], loaders[1], epochs=1, progress=False, seed=0)
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_fit_without_seed_uses_the_global_random_state(loaders):
+    model, (x, y) = _model(), _regression_data()
+    torch.manual_seed(5)
+    untouched = torch.rand(3)
+    torch.manual_seed(5)
+    fit(model, _loader(x, y, shuffle=True), loaders[1], epochs=1, progress=False)  # shuffling draws
+    assert not torch.equal(torch.rand(3), untouched)
+
+
 def test_gradient_clipping_bounds_the_update():
     x, y = _regression_data(16)
     model = _model()
@@ -285,6 +341,7 @@ def test_tbptt_rejects_2d_series():
     (dict(metrics={"acc": 1.0}), TypeError, "metrics"),
     (dict(scheduler=3), TypeError, "scheduler"),
     (dict(seed=-1), ValueError, "seed"),
+    (dict(restore_best="yes"), TypeError, "restore_best"),
 ])
 def test_fit_rejects_bad_arguments(loaders, kwargs, error, name):
     with pytest.raises(error, match=name):

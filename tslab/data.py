@@ -63,20 +63,30 @@ def make_anomaly_dataset(
     spike_len: int = 3,
     spike_height: float = 3.0,
     normal_noise: float = 0.1,
-    anomaly_noise: float = 0.3,
+    anomaly_noise: float | None = None,
 ) -> AnomalyData:
     """Normal sines versus sines with a short spike.
 
     A normal series is ``sin(t)`` plus Gaussian noise of std ``normal_noise``; an anomaly is
     ``sin(t)`` plus a spike of ``spike_len`` steps (height drawn around ``spike_height``) at a random
-    position away from the edges, plus larger noise of std ``anomaly_noise``. Each series starts at a
-    random phase, so the model cannot memorise one curve.
+    position away from the edges (never in the first or last ``seq_len // 5`` steps), plus Gaussian
+    noise of std ``anomaly_noise``. Each series starts at a random phase, so the model cannot
+    memorise one curve.
+
+    By default both classes have the same noise, so the spike is the **only** difference: a
+    classifier has to find it. Passing a larger ``anomaly_noise`` (e.g. ``0.3``, the course's first
+    version of this task) adds a shortcut: the noise level alone then separates the classes and a
+    model can score well without ever looking at the spike ("shortcut learning", notebook 05).
 
     Args:
         n_samples: number of series ``N`` (>= 2).
         seq_len: length ``L`` of each series (>= 2 * spike_len + 2).
         seed: random seed.
         anomaly_frac: expected share of anomalies, in (0, 1).
+        spike_len: steps of the spike (>= 1).
+        spike_height: mean height added at each spike step (>= 0; each step draws N(height, 0.5^2)).
+        normal_noise: noise std of normal series (>= 0).
+        anomaly_noise: noise std of anomalies (>= 0); ``None`` (default) = ``normal_noise``.
 
     Returns:
         :class:`AnomalyData` with ``X (N, L)``, ``y (N,)``, ``spike_start (N,)`` and ``t (L,)``.
@@ -86,7 +96,8 @@ def make_anomaly_dataset(
     seq_len = _check_int("seq_len", seq_len, 2 * spike_len + 2)
     anomaly_frac = as_float("anomaly_frac", anomaly_frac, 0, 1, lo_open=True, hi_open=True)
     spike_height, seed = as_float("spike_height", spike_height, 0), as_int("seed", seed, 0)
-    normal_noise, anomaly_noise = as_float("normal_noise", normal_noise, 0), as_float("anomaly_noise", anomaly_noise, 0)
+    normal_noise = as_float("normal_noise", normal_noise, 0)
+    anomaly_noise = normal_noise if anomaly_noise is None else as_float("anomaly_noise", anomaly_noise, 0)
 
     rng = np.random.default_rng(seed)
     t = np.linspace(0.0, 10.0, seq_len)

@@ -16,6 +16,7 @@ Everything else in this module is a helper around that loop.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import time
@@ -310,6 +311,26 @@ def predict(
     return torch.cat(outputs)
 
 
+@contextlib.contextmanager
+def _seeded(seed: int | None):
+    """Run a block under ``torch.manual_seed(seed)``, then put the global random state back.
+
+    ``seed=None`` does nothing: the block draws from (and advances) the global state as usual.
+    """
+    if seed is None:
+        yield
+        return
+    cpu = torch.get_rng_state()
+    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None
+    torch.manual_seed(seed)
+    try:
+        yield
+    finally:
+        torch.set_rng_state(cpu)
+        if cuda is not None:
+            torch.cuda.set_rng_state_all(cuda)
+
+
 # ---------------------------------------------------------------------------------------------
 # the training loop
 # ---------------------------------------------------------------------------------------------
@@ -332,6 +353,7 @@ def fit(
     live_plot: bool = False,
     noise_floor: float | None = None,
     seed: int | None = None,
+    restore_best: bool = True,
 ) -> History:
     """Train ``model`` with mini-batch gradient descent and return its :class:`History`.
 
@@ -351,8 +373,8 @@ def fit(
         scheduler: a learning-rate scheduler instance, or a callable ``optimizer -> scheduler``.
             Stepped once per epoch; ``ReduceLROnPlateau`` is stepped with the validation loss (the
             training loss without validation).
-        early_stopping_patience: stop after this many epochs without a lower validation loss, then
-            restore the weights of the best epoch. Needs ``val_loader``. ``None`` = off.
+        early_stopping_patience: stop after this many epochs without a lower validation loss.
+            Needs ``val_loader``. ``None`` = off (train all ``epochs``).
         device: where to train; default: the device of the model's parameters. The model is moved
             there and each batch follows it.
         metrics: name -> ``fn(y_true, y_pred) -> float`` computed on the whole validation set after
@@ -361,9 +383,15 @@ def fit(
         progress: show a ``tqdm.auto`` bar over epochs.
         live_plot: redraw a loss plot in place after every epoch (notebooks only; ignored elsewhere).
         noise_floor: drawn as a dashed line on the live plot.
-        seed: if given, ``torch.manual_seed(seed)`` before training, so dropout masks and the
-            order of ``shuffle=True`` loaders without their own generator repeat exactly. (The
+        seed: if given, training runs under ``torch.manual_seed(seed)``, so dropout masks and the
+            order of ``shuffle=True`` loaders without their own generator repeat exactly. The
+            global random state is saved before and restored after the call (CPU and every CUDA
+            device), so code after ``fit`` draws the same numbers as if ``fit`` had not run. (The
             initial weights were drawn when the model was built: seed before building it too.)
+        restore_best: with a ``val_loader``, end with the weights of the epoch with the lowest
+            validation loss (``History.best_epoch``), whether training ran all ``epochs`` or
+            stopped early. ``False`` keeps the weights of the last epoch run. Ignored without
+            ``val_loader``.
 
     Returns:
         A :class:`History` with one entry per epoch run.
@@ -394,90 +422,90 @@ def fit(
             raise TypeError(f"metrics[{name!r}] must be callable fn(y_true, y_pred), got {type(fn).__name__}")
     if metrics and val_loader is None:
         raise ValueError("metrics are computed on validation data: pass val_loader, got val_loader=None")
-    if seed is not None:
-        torch.manual_seed(as_int("seed", seed, 0))
-
-    # ---- set up
-    device = _resolve_device(model, device)
-    model.to(device)
-    loss_fn = nn.MSELoss() if loss_fn is None else loss_fn
-    if optimizer is None:
-        optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    if scheduler is not None and not hasattr(scheduler, "step"):
-        if not callable(scheduler):
-            raise TypeError(f"scheduler must be a scheduler or a callable optimizer -> scheduler, got {type(scheduler).__name__}")
-        scheduler = scheduler(optimizer)
-    plateau = isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau)
-    history = History(metrics={name: [] for name in metrics})
-    best_loss, best_state, bad_epochs = float("inf"), None, 0
-    plot = LiveLossPlot(noise_floor) if live_plot else None
-    epoch_iter = range(epochs)
-    if progress:
-        from tqdm.auto import tqdm
-
-        epoch_iter = tqdm(epoch_iter, desc="epochs", leave=False)
-
-    # ---- the loop
-    for epoch in epoch_iter:
-        start = time.perf_counter()
-        history.lr.append(optimizer.param_groups[0]["lr"])
-        model.train()
-        total, count, max_norm = 0.0, 0, 0.0
-        for x, y in train_loader:
-            _check_finite_batch(x, "train_loader"), _check_finite_batch(y, "train_loader", "y (targets)")
-            x, y = x.to(device), y.to(device)
-            y_pred = model(x)
-            _check_targets(y_pred, y, loss_fn, "train_loader")
-            loss = loss_fn(y_pred, y)
-            loss_value = loss.item()
-            if not math.isfinite(loss_value):
-                raise ValueError(f"training loss became {loss_value} at epoch {epoch + 1}: "
-                                 "lower lr or enable clip_grad_norm")
-            optimizer.zero_grad()
-            loss.backward()
-            # clip_grad_norm_ returns the norm before clipping; inf = measure only
-            norm = nn.utils.clip_grad_norm_(model.parameters(), clip_grad_norm or float("inf"))
-            optimizer.step()
-            total += loss_value * len(x)
-            count += len(x)
-            max_norm = max(max_norm, float(norm))
-        if count == 0:
-            raise ValueError("train_loader must yield at least one batch, got none")
-        history.train_loss.append(total / count)
-        history.grad_norm.append(max_norm)
-
-        monitored = history.train_loss[-1]
-        if val_loader is not None:
-            y_pred, y_true = _outputs(model, val_loader, device, "val_loader")
-            _check_targets(y_pred, y_true, loss_fn, "val_loader")
-            monitored = loss_fn(y_pred, y_true).item()
-            history.val_loss.append(monitored)
-            for name, fn in metrics.items():
-                history.metrics[name].append(float(fn(y_true, y_pred)))
-            if monitored < best_loss:
-                best_loss, bad_epochs, history.best_epoch = monitored, 0, epoch
-                if early_stopping_patience is not None:
-                    best_state = copy.deepcopy(model.state_dict())
-            else:
-                bad_epochs += 1
-
-        if scheduler is not None:
-            scheduler.step(monitored) if plateau else scheduler.step()
-        history.seconds.append(time.perf_counter() - start)
+    seed = None if seed is None else as_int("seed", seed, 0)
+    restore_best = as_bool("restore_best", restore_best)
+    with _seeded(seed):  # seed the run; the caller's random state comes back afterwards
+        # ---- set up
+        device = _resolve_device(model, device)
+        model.to(device)
+        loss_fn = nn.MSELoss() if loss_fn is None else loss_fn
+        if optimizer is None:
+            optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+        if scheduler is not None and not hasattr(scheduler, "step"):
+            if not callable(scheduler):
+                raise TypeError(f"scheduler must be a scheduler or a callable optimizer -> scheduler, got {type(scheduler).__name__}")
+            scheduler = scheduler(optimizer)
+        plateau = isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau)
+        history = History(metrics={name: [] for name in metrics})
+        best_loss, best_state, bad_epochs = float("inf"), None, 0
+        plot = LiveLossPlot(noise_floor) if live_plot else None
+        epoch_iter = range(epochs)
         if progress:
-            epoch_iter.set_postfix(train=f"{history.train_loss[-1]:.4g}",
-                                   val=f"{history.val_loss[-1]:.4g}" if history.val_loss else "-")
-        if plot is not None:
-            plot.update(history)
-        if early_stopping_patience is not None and bad_epochs >= early_stopping_patience:
-            history.stopped_early = True
-            break
+            from tqdm.auto import tqdm
 
-    if best_state is not None:
-        model.load_state_dict(best_state)  # early stopping: keep the best epoch, not the last
-    if progress:
-        epoch_iter.close()
-    return history
+            epoch_iter = tqdm(epoch_iter, desc="epochs", leave=False)
+
+        # ---- the loop
+        for epoch in epoch_iter:
+            start = time.perf_counter()
+            history.lr.append(optimizer.param_groups[0]["lr"])
+            model.train()
+            total, count, max_norm = 0.0, 0, 0.0
+            for x, y in train_loader:
+                _check_finite_batch(x, "train_loader"), _check_finite_batch(y, "train_loader", "y (targets)")
+                x, y = x.to(device), y.to(device)
+                y_pred = model(x)
+                _check_targets(y_pred, y, loss_fn, "train_loader")
+                loss = loss_fn(y_pred, y)
+                loss_value = loss.item()
+                if not math.isfinite(loss_value):
+                    raise ValueError(f"training loss became {loss_value} at epoch {epoch + 1}: "
+                                     "lower lr or enable clip_grad_norm")
+                optimizer.zero_grad()
+                loss.backward()
+                # clip_grad_norm_ returns the norm before clipping; inf = measure only
+                norm = nn.utils.clip_grad_norm_(model.parameters(), clip_grad_norm or float("inf"))
+                optimizer.step()
+                total += loss_value * len(x)
+                count += len(x)
+                max_norm = max(max_norm, float(norm))
+            if count == 0:
+                raise ValueError("train_loader must yield at least one batch, got none")
+            history.train_loss.append(total / count)
+            history.grad_norm.append(max_norm)
+
+            monitored = history.train_loss[-1]
+            if val_loader is not None:
+                y_pred, y_true = _outputs(model, val_loader, device, "val_loader")
+                _check_targets(y_pred, y_true, loss_fn, "val_loader")
+                monitored = loss_fn(y_pred, y_true).item()
+                history.val_loss.append(monitored)
+                for name, fn in metrics.items():
+                    history.metrics[name].append(float(fn(y_true, y_pred)))
+                if monitored < best_loss:
+                    best_loss, bad_epochs, history.best_epoch = monitored, 0, epoch
+                    if restore_best:
+                        best_state = copy.deepcopy(model.state_dict())
+                else:
+                    bad_epochs += 1
+
+            if scheduler is not None:
+                scheduler.step(monitored) if plateau else scheduler.step()
+            history.seconds.append(time.perf_counter() - start)
+            if progress:
+                epoch_iter.set_postfix(train=f"{history.train_loss[-1]:.4g}",
+                                       val=f"{history.val_loss[-1]:.4g}" if history.val_loss else "-")
+            if plot is not None:
+                plot.update(history)
+            if early_stopping_patience is not None and bad_epochs >= early_stopping_patience:
+                history.stopped_early = True
+                break
+
+        if best_state is not None:
+            model.load_state_dict(best_state)  # keep the best validation epoch, not the last
+        if progress:
+            epoch_iter.close()
+        return history
 
 
 # ---------------------------------------------------------------------------------------------

@@ -73,7 +73,8 @@ def _anomaly(kind: str, hidden_size: int, num_layers: int, seed: int, epochs: in
                   lr=3e-3, progress=False, seed=seed,
                   metrics={"accuracy": lambda t, p: float((p.argmax(-1) == t).float().mean())})
     y_pred = predict(model, X[400:408]).argmax(-1).numpy()
-    return model, history, "val accuracy", history.metrics["accuracy"][-1], X[400:408, :, 0], y[400:408], y_pred
+    best = history.metrics["accuracy"][history.best_epoch]  # fit restored this epoch's weights
+    return model, history, "val accuracy", best, X[400:408, :, 0], y[400:408], y_pred
 
 
 def _forecast(kind: str, hidden_size: int, num_layers: int, seed: int, epochs: int):
