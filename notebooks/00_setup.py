@@ -147,6 +147,56 @@ print("CUBLAS_WORKSPACE_CONFIG:", os.environ.get("CUBLAS_WORKSPACE_CONFIG"))
 # the training times it prints.
 
 # %% [markdown]
+# ### What a GPU changes
+#
+# Two things, measured by the next cell when a CUDA GPU is there (on a CPU it says it skipped):
+#
+# - **Speed of the fused kernels.** `torch.nn.LSTM` on a GPU runs NVIDIA's cuDNN kernel, which
+#   fuses the four gates of every step; the `tslab.cells.LSTM` we write in notebook 03 launches
+#   one small operation after the other. Same weights, same outputs (up to float rounding),
+#   different speed.
+# - **Mixed precision.** Inside `torch.autocast`, matrix products run in float16, which a GPU's
+#   tensor cores compute much faster; the outputs differ from float32 in the third or fourth digit.
+
+# %%
+import time
+
+
+def forward_backward_ms(module: torch.nn.Module, x: torch.Tensor, repeats: int = 20) -> float:
+    """Mean milliseconds of one forward + backward pass on the GPU (after a warm-up)."""
+    for _ in range(3):
+        module(x)[0].sum().backward()
+    torch.cuda.synchronize()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        module(x)[0].sum().backward()
+    torch.cuda.synchronize()
+    return (time.perf_counter() - start) / repeats * 1000
+
+
+if device.type == "cuda":
+    from tslab.cells import LSTM as HandWrittenLSTM
+
+    seed_everything(0)
+    x = torch.randn(256, 50, 8, device=device)  # (N, L, H_in)
+    fused = torch.nn.LSTM(8, 64, batch_first=True).to(device)
+    hand = HandWrittenLSTM(8, 64, batch_first=True).to(device)
+    hand.load_state_dict(fused.state_dict())  # the same weights in both
+    ms_fused, ms_hand = forward_backward_ms(fused, x), forward_backward_ms(hand, x)
+    print(f"forward + backward, N=256 L=50 H=64: cuDNN {ms_fused:.1f} ms, hand-written {ms_hand:.1f} ms "
+          f"({ms_hand / ms_fused:.1f}x)")
+    with torch.no_grad():
+        out32, _ = fused(x)
+        with torch.autocast("cuda", dtype=torch.float16):
+            out16, _ = fused(x)
+    gap = (out16.float() - out32).abs().max().item()
+    print(f"mixed precision: output dtype {out16.dtype}, largest difference to float32 {gap:.1e}")
+    assert out16.dtype == torch.float16 and gap < 0.05  # close, not equal
+else:
+    print(f"skipped: no CUDA GPU here (device = {device}). On a GPU this cell times cuDNN's LSTM "
+          "against the hand-written one and compares mixed precision with float32.")
+
+# %% [markdown]
 # ## Summary
 #
 # - `environment_report()` shows versions and hardware; `get_device()` picks CUDA → MPS → CPU,

@@ -580,7 +580,7 @@ plt.show()
 # ## Explore: hidden size and depth
 #
 # Each time you release a slider, the explorer trains a small RNN to forecast the next value of
-# the trend + season + noise series (a second or two on a laptop). It shows the parameter count,
+# the trend + season + noise series (about a second on a laptop). It shows the parameter count,
 # the loss curves, the predictions and the time taken. The score is the validation MSE divided
 # by the noise variance: 1.0 is the best possible, the noise floor of notebook 01, and lower is
 # better. Try it: how much does a plain RNN gain from width, and how much from depth? Each extra

@@ -412,7 +412,7 @@ assert no_overlap and f_unit[during].min() < f_unit[after].mean()
 # ## Explore: hidden size and depth
 #
 # Each time you release a slider, the explorer trains a small LSTM on the anomaly task (normal
-# sine or sine with a spike; a second or two on a laptop). It shows the parameter count, the loss
+# sine or sine with a spike; about a second on a laptop). It shows the parameter count, the loss
 # curves, the predictions and the time taken. The score is the validation accuracy: 1.0 means
 # every validation sequence is classified correctly. Try it: how few LSTM units does the task
 # need? Each extra layer adds its own `weight_ih` and `weight_hh`; doubling the hidden size

@@ -326,7 +326,7 @@ assert results["RNN"][-1] < 0.8 and min(results["LSTM"][-1], results["GRU"][-1])
 # ## Explore: hidden size and depth
 #
 # Each time you release a slider, the explorer trains a small GRU to forecast the next value of
-# the trend + season + noise series (a second or two on a laptop). It shows the parameter count,
+# the trend + season + noise series (about a second on a laptop). It shows the parameter count,
 # the loss curves, the predictions and the time taken. The score is the validation MSE divided
 # by the noise variance: 1.0 is the best possible, the noise floor of notebook 01, and lower is
 # better. Try it: does width or depth help a GRU more on forecasting? Each extra layer adds its

@@ -511,7 +511,7 @@ assert h_over.val_loss[-1] > min(h_over.val_loss)
 # %% [markdown]
 # ## 8. Explore: hidden size, layers, cell type
 #
-# Move the sliders: each change trains a small model (a second or two) and shows its size,
+# Move the sliders: each change trains a small model (about a second) and shows its size,
 # its loss curves, its predictions and the time taken.
 
 # %%
@@ -541,7 +541,7 @@ grid = static_grid("anomaly", hidden_sizes=[4, 32], layer_counts=[1], kind="lstm
 grid
 
 # %% [markdown]
-# With 8 epochs on 400 series, the larger LSTM separates the classes better than the tiny one, at
+# With 8 epochs on 256 series, the larger LSTM separates the classes better than the tiny one, at
 # the cost of more parameters. The seconds column is too small and too noisy to compare (the
 # first run also pays a one-off warm-up).
 

@@ -25,8 +25,12 @@ import os
 import re
 import sys
 import time
-import tomllib
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, as a package
+    import tomli as tomllib
 
 import jupytext
 import nbformat

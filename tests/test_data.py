@@ -262,8 +262,12 @@ def test_make_loader_rejects_mismatched_lengths():
 
 
 # ----------------------------------------------------------------------------- datasets
-@pytest.mark.parametrize("name, freq, kind", [("co2", "MS", pd.Series), ("sunspots", "YS", pd.Series), ("macrodata", "QS", pd.DataFrame)])
-def test_load_dataset_offline_datetime_index_no_nans(name, freq, kind, monkeypatch):
+@pytest.mark.parametrize("name, offset, kind", [
+    ("co2", pd.offsets.MonthBegin(1), pd.Series),
+    ("sunspots", pd.offsets.YearBegin(month=1), pd.Series),
+    ("macrodata", pd.offsets.QuarterBegin(startingMonth=1), pd.DataFrame),
+])
+def test_load_dataset_offline_datetime_index_no_nans(name, offset, kind, monkeypatch):
     import socket
 
     def no_network(*args, **kwargs):
@@ -274,8 +278,49 @@ def test_load_dataset_offline_datetime_index_no_nans(name, freq, kind, monkeypat
     assert isinstance(data, kind) and isinstance(data.index, pd.DatetimeIndex)
     assert not np.any(pd.isna(data.to_numpy()))
     assert data.index.is_monotonic_increasing
-    assert data.index.freqstr.startswith(freq)
-    assert data.index.equals(pd.date_range(data.index[0], periods=len(data), freq=data.index.freq))  # no gaps
+    assert data.index.freq == offset  # an offset object: frequency strings changed between pandas versions
+    assert str(data.index.dtype) == "datetime64[ns]" and data.index.name is None
+    assert data.index.equals(pd.date_range(data.index[0], periods=len(data), freq=offset))  # no gaps
+
+
+def test_yearly_and_quarterly_indices_match_the_raw_statsmodels_columns():
+    """The expected dates are rebuilt here from the source's own year/quarter columns, as strings."""
+    from statsmodels.datasets import macrodata, sunspots
+
+    raw = sunspots.load_pandas().data
+    spots = load_dataset("sunspots")
+    assert [d.strftime("%Y-%m-%d") for d in spots.index] == [f"{int(y)}-01-01" for y in raw["YEAR"]]
+    np.testing.assert_array_equal(spots.to_numpy(), raw["SUNACTIVITY"].to_numpy(dtype=float))
+    assert (spots.index[0], spots.index[-1], len(spots)) == (pd.Timestamp("1700-01-01"), pd.Timestamp("2008-01-01"), 309)
+
+    raw = macrodata.load_pandas().data
+    macro = load_dataset("macrodata")
+    month = {1: "01", 2: "04", 3: "07", 4: "10"}
+    expected = [f"{int(y)}-{month[int(q)]}-01" for y, q in zip(raw["year"], raw["quarter"])]
+    assert [d.strftime("%Y-%m-%d") for d in macro.index] == expected
+    assert list(macro.columns) == [c for c in raw.columns if c not in ("year", "quarter")]
+    np.testing.assert_array_equal(macro.to_numpy(), raw.drop(columns=["year", "quarter"]).to_numpy())
+    assert (macro.index[0], macro.index[-1]) == (pd.Timestamp("1959-01-01"), pd.Timestamp("2009-07-01"))
+
+
+def test_co2_matches_the_weekly_source_averaged_by_month():
+    from statsmodels.datasets import co2 as co2_source
+
+    weekly = co2_source.load_pandas().data["co2"]
+    co2 = load_dataset("co2")
+    keys = weekly.index.strftime("%Y-%m")
+    means = weekly.groupby(keys).mean().dropna()  # months that have at least one reading
+    ours = pd.Series(co2.to_numpy(), index=co2.index.strftime("%Y-%m"))
+    np.testing.assert_allclose(ours[means.index].to_numpy(), means.to_numpy())
+    assert ours.index[0] == "1958-03" and ours.index[-1] == weekly.index[-1].strftime("%Y-%m")
+
+
+def test_regular_index_refuses_gaps():
+    from tslab.data import _regular_index
+
+    stamps = pd.DatetimeIndex(["2000-01-01", "2001-01-01", "2003-01-01"])
+    with pytest.raises(ValueError, match="without gaps"):
+        _regular_index(stamps, pd.offsets.YearBegin(month=1), "yearly")
 
 
 def test_co2_is_monthly_without_gaps():

@@ -79,3 +79,20 @@ def test_use_course_style_rejects_bad_font_size():
         use_course_style("big")
     with pytest.raises(ValueError, match="font_size"):
         use_course_style(2)
+
+
+def test_log_loss_axis_has_few_plain_labels():
+    fig, ax = plot_history({"train_loss": [0.9, 0.5, 0.3, 0.2, 0.12], "val_loss": [1.0, 0.6, 0.35, 0.25, 0.2]})
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text() and t.get_visible()
+              and ax.get_ylim()[0] <= t.get_position()[1] <= ax.get_ylim()[1]]
+    minor = [t.get_text() for t in ax.get_yticklabels(minor=True) if t.get_text()]
+    assert 1 <= len(labels) <= 6 and minor == []
+    assert all("^" not in label for label in labels)  # plain 0.2, not 2x10^-1
+
+
+def test_forecast_legend_sits_outside_the_data():
+    s = np.sin(np.arange(100) / 5)
+    fig, ax = plot_forecast(s[:80], s[80:], {"naive": np.full(20, s[79])})
+    fig.canvas.draw()
+    assert ax.get_legend().get_window_extent().x0 >= ax.get_window_extent().x1

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tslab.widgets import ExploreResult, explore_once, make_explorer, plot_result, static_grid
+from tslab.widgets import ExploreResult, explore_once, hidden_size_options, make_explorer, plot_result, static_grid
 
 
 @pytest.mark.parametrize("task", ["anomaly", "forecast"])
@@ -116,7 +116,7 @@ def test_make_explorer_accepts_start_values_at_the_maximum(monkeypatch):
     monkeypatch.setattr("tslab.widgets.explore_once",
                         lambda task, kind, h, n, seed=0: explore_once(task, kind, h, n, seed, epochs=1))
     explorer = make_explorer("forecast", kind="rnn", hidden_size=8, num_layers=2, max_hidden=8, max_layers=2)
-    assert (explorer.hidden_size.value, explorer.hidden_size.max) == (8, 8)
+    assert (explorer.hidden_size.value, explorer.hidden_size.options[-1]) == (8, 8)
     assert (explorer.num_layers.value, explorer.num_layers.max) == (2, 2)
 
 
@@ -125,3 +125,81 @@ def test_static_grid_has_no_slider_maximum(monkeypatch):
                         lambda task, kind, h, n, seed=0: explore_once(task, kind, h, n, seed, epochs=1))
     df = static_grid("forecast", [65], [4], kind="rnn")  # beyond make_explorer's default maxima
     assert list(df["hidden_size"]) == [65] and list(df["num_layers"]) == [4]
+
+
+def _fast(task, kind, h, n, seed=0):
+    return explore_once(task, kind, h, n, seed, epochs=1)
+
+
+def test_hidden_size_slider_stops_at_powers_of_two_and_the_start_value():
+    assert hidden_size_options(64, 16) == [1, 2, 4, 8, 16, 32, 64]
+    assert hidden_size_options(48, 5) == [1, 2, 4, 5, 8, 16, 32, 48]
+    with pytest.raises(ValueError, match="max_hidden"):
+        hidden_size_options(0, 1)
+
+
+def test_explorer_hidden_size_is_a_selection_of_exact_sizes(monkeypatch):
+    monkeypatch.setattr("tslab.widgets.explore_once", _fast)
+    explorer = make_explorer("forecast", kind="rnn", hidden_size=4)
+    assert list(explorer.hidden_size.options) == [1, 2, 4, 8, 16, 32, 64]
+    explorer.hidden_size.value = 16
+    assert explorer.last_result.hidden_size == 16 and not explorer.hidden_size.continuous_update
+
+
+def test_explorer_remembers_settings_it_has_trained(monkeypatch):
+    calls = []
+
+    def counting(task, kind, h, n, seed=0):
+        calls.append((kind, h, n))
+        return _fast(task, kind, h, n, seed)
+
+    monkeypatch.setattr("tslab.widgets.explore_once", counting)
+    explorer = make_explorer("forecast", kind="rnn", hidden_size=2)
+    first = explorer.last_result
+    explorer.hidden_size.value = 4
+    explorer.hidden_size.value = 2  # back to the first setting: shown at once, not retrained
+    assert calls == [("rnn", 2, 1), ("rnn", 4, 1)]
+    assert explorer.last_result is first and "remembered" in explorer.status.value
+
+
+def test_explorer_shows_an_update_error_in_its_own_output(monkeypatch):
+    def failing(task, kind, h, n, seed=0):
+        if h == 8:
+            raise RuntimeError("out of memory in the update")
+        return _fast(task, kind, h, n, seed)
+
+    monkeypatch.setattr("tslab.widgets.explore_once", failing)
+    explorer = make_explorer("forecast", kind="rnn", hidden_size=4)
+    explorer.hidden_size.value = 8  # must not raise out of the observer
+    assert isinstance(explorer.last_error, RuntimeError)
+    assert "error" in explorer.status.value and "RuntimeError" in explorer.status.value
+    text = "".join(o.get("text", "") for o in explorer.output.outputs)
+    assert "out of memory in the update" in text and "Traceback" in text
+    explorer.hidden_size.value = 16  # the next good setting clears the error
+    assert explorer.last_error is None and explorer.last_result.hidden_size == 16
+
+
+def test_plot_result_names_the_classes_and_keeps_the_title_optional():
+    import matplotlib.pyplot as plt
+
+    result = explore_once("anomaly", "rnn", 2, 1, epochs=1)
+    fig, axes = plot_result(result, title=False)
+    labels = [t.get_text() for t in axes[1].texts]
+    assert labels and all(t.startswith("true normal") or t.startswith("true anomaly") for t in labels)
+    assert all(("predicted normal" in t) or ("predicted anomaly" in t) for t in labels)
+    assert min(t.get_fontsize() for t in axes[1].texts) >= 9
+    assert fig._suptitle is None
+    fig2, _ = plot_result(result)
+    assert "RNN hidden=2" in fig2._suptitle.get_text()
+    plt.close(fig)
+    plt.close(fig2)
+
+
+def test_plot_result_forecast_legend_sits_outside_the_axes():
+    import matplotlib.pyplot as plt
+
+    fig, axes = plot_result(explore_once("forecast", "rnn", 2, 1, epochs=1), title=False)
+    fig.canvas.draw()
+    legend = axes[1].get_legend().get_window_extent()
+    assert legend.x0 >= axes[1].get_window_extent().x1  # right of the plotting area
+    plt.close(fig)

@@ -381,24 +381,36 @@ def make_loader(
 
 
 # --------------------------------------------------------------------------- real data
+# Indices are built from explicit offsets, never from frequency strings: "YS-JAN", "QS" and
+# ``PeriodIndex.from_fields`` changed meaning or appeared between pandas 2.0 and 3.x, and a loader
+# must give the same index on every supported pandas. Nanosecond unit everywhere (pandas 3 would
+# otherwise pick microseconds, pandas 2 nanoseconds).
+def _regular_index(stamps: pd.DatetimeIndex, offset: pd.DateOffset, what: str) -> pd.DatetimeIndex:
+    """A gap-free ``DatetimeIndex`` with ``freq=offset``, checked equal to ``stamps`` from the source."""
+    index = pd.date_range(stamps[0], periods=len(stamps), freq=offset).as_unit("ns")
+    if not index.equals(pd.DatetimeIndex(stamps).as_unit("ns")):
+        raise ValueError(f"{what}: the source's dates are not one every {offset.freqstr} without gaps")
+    return index
+
+
 def _load_co2() -> pd.Series:
     from statsmodels.datasets import co2
 
     weekly = co2.load_pandas().data["co2"]
-    monthly = weekly.resample("MS").mean()
+    monthly = weekly.resample(pd.offsets.MonthBegin(1)).mean()
     # Weeks with no reading leave a few months empty: interpolate in time (no future leakage
     # matters here, the gaps lie far from any test period we use).
     monthly = monthly.interpolate(method="time").dropna()
-    monthly.index.freq = "MS"
-    monthly.name = "co2"
-    return monthly
+    index = _regular_index(pd.DatetimeIndex(monthly.index), pd.offsets.MonthBegin(1), "co2")
+    return pd.Series(monthly.to_numpy(dtype=float), index=index, name="co2")
 
 
 def _load_sunspots() -> pd.Series:
     from statsmodels.datasets import sunspots
 
     df = sunspots.load_pandas().data
-    index = pd.DatetimeIndex(pd.to_datetime(df["YEAR"].astype(int).astype(str), format="%Y"), freq="YS-JAN")
+    stamps = pd.DatetimeIndex([pd.Timestamp(year=int(y), month=1, day=1) for y in df["YEAR"]])
+    index = _regular_index(stamps, pd.offsets.YearBegin(month=1), "sunspots")
     return pd.Series(df["SUNACTIVITY"].to_numpy(dtype=float), index=index, name="sunspots")
 
 
@@ -406,11 +418,11 @@ def _load_macrodata() -> pd.DataFrame:
     from statsmodels.datasets import macrodata
 
     df = macrodata.load_pandas().data
-    index = pd.PeriodIndex.from_fields(
-        year=df["year"].astype(int), quarter=df["quarter"].astype(int), freq="Q"
-    ).to_timestamp()
-    out = df.drop(columns=["year", "quarter"]).set_index(pd.DatetimeIndex(index, freq="QS"))
-    out.index.name = None
+    stamps = pd.DatetimeIndex([pd.Timestamp(year=int(y), month=3 * int(q) - 2, day=1)
+                               for y, q in zip(df["year"], df["quarter"])])
+    index = _regular_index(stamps, pd.offsets.QuarterBegin(startingMonth=1), "macrodata")
+    out = df.drop(columns=["year", "quarter"])
+    out.index = index
     return out
 
 
