@@ -23,7 +23,7 @@ ROOT=$PWD
 ENVS="$ROOT/.ci/envs"
 PYTHON=${TSLAB_ENV_PYTHON:-/usr/bin/python3}       # the interpreter the venvs are made from
 WHEELS=${TSLAB_TORCH_WHEELS:-/opt/wheels}          # where the local CPU wheel of torch lies
-TORCH=${TSLAB_ENV_TORCH:-torch==2.13.0}
+TORCH=${TSLAB_ENV_TORCH:-torch==2.13.0+cpu}   # the local CPU build, not PyPI's CUDA one
 mkdir -p "$ENVS"
 
 # uv lives in its own venv: neither the main .venv nor the test environments get it.
@@ -76,7 +76,7 @@ for name in "${@:-colab lowest}"; do
     echo "=== $env: installed in ${installed} s; running the unit tests and every notebook"
     start=$(date +%s)
     # `env -i`-like isolation: no activated main venv, no PYTHONPATH pointing elsewhere.
-    ( unset VIRTUAL_ENV PYTHONPATH; export PATH="$venv/bin:/usr/bin:/bin" MPLBACKEND=Agg TSLAB_DEVICE=cpu;
+    ( unset VIRTUAL_ENV PYTHONPATH; export PATH="$venv/bin:/usr/bin:/bin" MPLBACKEND=Agg TSLAB_DEVICE=cpu PYDEVD_DISABLE_FILE_VALIDATION=1;
       "$venv/bin/python" -m pytest -q --ignore=tests/test_browser.py 2>&1 ) | tee "$ENVS/$env.log" | tail -n 25
     rc=${PIPESTATUS[0]}
     tested=$(( $(date +%s) - start ))
