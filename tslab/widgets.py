@@ -210,7 +210,7 @@ def _cached_explore(task: str, kind: str, hidden_size: int, num_layers: int, see
 def hidden_size_options(max_hidden: int, start: int) -> list[int]:
     """Slider stops for the hidden size: the powers of two up to ``max_hidden``, plus ``start``
     and ``max_hidden`` themselves, so that each can be picked exactly."""
-    _check_size(max_hidden, "max_hidden")
+    max_hidden = as_int("max_hidden", max_hidden, 1)
     powers = [2**k for k in range(max_hidden.bit_length()) if 2**k <= max_hidden]
     return sorted(set(powers) | {start, max_hidden})
 
