@@ -138,6 +138,7 @@ GOOD: dict[str, Callable[[], dict[str, Any]]] = {
     "plots.plot_windows": lambda: dict(series=_series(), input_len=5, horizon=2, starts=(0, 10)),
     "plots.plot_split": lambda: dict(train=_series(30), val=_series(10), test=_series(10)),
     "plots.plot_history": lambda: dict(history=_history(), noise_floor=0.1, log=True),
+    "widgets.hidden_size_options": lambda: dict(max_hidden=64, start=16),
     "plots.plot_forecast": lambda: dict(history=_series(20), actual=_series(5), forecasts={"naive": _series(5)}),
     "widgets.make_explorer": lambda: dict(task="anomaly", kind="lstm", hidden_size=4, num_layers=1, max_hidden=8,
                                           max_layers=2, seed=0),

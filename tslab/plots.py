@@ -25,8 +25,6 @@ __all__ = [
     "plot_split",
     "plot_history",
     "plot_forecast",
-    "log_loss_axis",
-    "legend_outside",
 ]
 
 # Okabe & Ito's colour-blind-safe palette, strongest colours first (they survive a washed-out
@@ -69,7 +67,7 @@ def use_course_style(font_size: float = 14) -> None:
     )
 
 
-def log_loss_axis(ax: Axes) -> None:
+def _log_loss_axis(ax: Axes) -> None:
     """A log-scale y axis with few, plain labels (1, 2, 5 per decade; no crowded minor labels)."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
@@ -79,7 +77,7 @@ def log_loss_axis(ax: Axes) -> None:
     ax.yaxis.set_minor_formatter(NullFormatter())
 
 
-def legend_outside(ax: Axes, **kwargs) -> None:
+def _legend_outside(ax: Axes, **kwargs) -> None:
     """The legend to the right of the axes, where it cannot cover any data."""
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, **kwargs)
 
@@ -220,7 +218,7 @@ def plot_history(
     if noise_floor is not None:
         ax.axhline(noise_floor, color="black", ls="--", label=f"noise floor {noise_floor:.3g}")
     if log:
-        log_loss_axis(ax)
+        _log_loss_axis(ax)
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     ax.legend()
@@ -247,5 +245,5 @@ def plot_forecast(
     ax.plot(fx, a, color="black", lw=2, label="actual")
     for name, values in forecasts.items():
         ax.plot(fx, np.asarray(values), lw=1.5, ls="--", label=name)
-    legend_outside(ax, fontsize=9)
+    _legend_outside(ax, fontsize=9)
     return fig, ax

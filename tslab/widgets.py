@@ -153,7 +153,7 @@ def plot_result(result: ExploreResult, axes=None, title: bool = True):
     """
     import matplotlib.pyplot as plt
 
-    from tslab.plots import legend_outside, log_loss_axis
+    from tslab.plots import _legend_outside, _log_loss_axis
 
     if axes is None:
         fig, axes = plt.subplots(1, 2, figsize=(10, 3.2), gridspec_kw={"width_ratios": (1, 1.6)})
@@ -163,7 +163,7 @@ def plot_result(result: ExploreResult, axes=None, title: bool = True):
     axes[0].plot(range(1, h.epochs + 1), h.train_loss, label="train")
     axes[0].plot(range(1, h.epochs + 1), h.val_loss, label="validation")
     axes[0].set(xlabel="epoch", ylabel="loss", title="loss")
-    log_loss_axis(axes[0])
+    _log_loss_axis(axes[0])
     axes[0].legend(fontsize=9)
     if result.task == "anomaly":
         for i, series in enumerate(result.x_plot):
@@ -178,7 +178,7 @@ def plot_result(result: ExploreResult, axes=None, title: bool = True):
         axes[1].plot(result.x_plot, result.y_true, lw=1, label="observed")
         axes[1].plot(result.x_plot, result.y_pred, lw=1, label="one-step forecast")
         axes[1].set(xlabel="time step", title="validation forecast")
-        legend_outside(axes[1], fontsize=9)
+        _legend_outside(axes[1], fontsize=9)
     if title:
         fig.suptitle(f"{result.kind.upper()} hidden={result.hidden_size} layers={result.num_layers}: "
                      f"{result.n_params:,} parameters, {result.metric_name} {result.metric:.3f}, "
@@ -211,6 +211,7 @@ def hidden_size_options(max_hidden: int, start: int) -> list[int]:
     """Slider stops for the hidden size: the powers of two up to ``max_hidden``, plus ``start``
     and ``max_hidden`` themselves, so that each can be picked exactly."""
     max_hidden = as_int("max_hidden", max_hidden, 1)
+    start = as_int("start", start, 1, max_hidden)
     powers = [2**k for k in range(max_hidden.bit_length()) if 2**k <= max_hidden]
     return sorted(set(powers) | {start, max_hidden})
 
