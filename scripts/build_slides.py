@@ -98,7 +98,14 @@ def vendor(dest: Path) -> None:
             subprocess.run(["npm", "pack", "--silent", spec], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
             (tarball,) = Path(tmp).glob("*.tgz")
             with tarfile.open(tarball) as tar:
-                tar.extractall(tmp, filter="data")
+                if hasattr(tarfile, "data_filter"):  # Python >= 3.11.4 / 3.10.12: refuse unsafe paths
+                    tar.extractall(tmp, filter="data")
+                else:  # older patch releases have no filter: check the member paths ourselves
+                    for member in tar.getmembers():
+                        target = (Path(tmp) / member.name).resolve()
+                        if not target.is_relative_to(Path(tmp).resolve()) or member.issym() or member.islnk():
+                            raise SystemExit(f"refusing unsafe path {member.name!r} in {tarball.name}")
+                    tar.extractall(tmp)
             shutil.rmtree(dest / name, ignore_errors=True)
             shutil.move(str(Path(tmp) / "package"), dest / name)
         print(f"vendored {spec} -> {dest / name}", flush=True)
