@@ -128,22 +128,36 @@ def _networks(train: np.ndarray, recipes: tuple[str, ...], seeds: tuple[int, ...
     return out
 
 
+def score_origin(y: np.ndarray, origin: int, recipes: tuple[str, ...], seeds: tuple[int, ...],
+                 sarima: bool) -> dict:
+    """MASE of every method at one origin: ``{"baselines": {name: x}, "networks": {"recipe/kind/seed": x}}``."""
+    from tslab.metrics import mase
+
+    start = time.perf_counter()
+    train, future = y[:origin], y[origin : origin + HORIZON]
+    base = {name: float(mase(future, f(train), train, PERIOD)) for name, f in _baselines(sarima).items()}
+    nets = {"/".join(map(str, key)): float(mase(future, forecast, train, PERIOD))
+            for key, forecast in _networks(train, recipes, seeds).items()}
+    _log(f"  origin {origin} ({time.perf_counter() - start:.0f} s): " + ", ".join(f"{k} {v:.3f}" for k, v in base.items()))
+    return {"origin": origin, "baselines": base, "networks": nets}
+
+
 def run_period(y: np.ndarray, origins: list[int], recipes: tuple[str, ...], seeds: tuple[int, ...],
                sarima: bool) -> dict:
     """MASE at every origin: ``{"baselines": {name: [per origin]}, "networks": {(recipe, kind, seed): [...]}}``."""
-    from tslab.metrics import mase
+    return collect([score_origin(y, o, recipes, seeds, sarima) for o in origins])
 
-    base: dict = {name: [] for name in _baselines(sarima)}
+
+def collect(records: list[dict]) -> dict:
+    """Per-origin records of :func:`score_origin` (oldest first) -> lists per method."""
+    base: dict = {}
     nets: dict = {}
-    for origin in origins:
-        start = time.perf_counter()
-        train, future = y[:origin], y[origin : origin + HORIZON]
-        for name, f in _baselines(sarima).items():
-            base[name].append(float(mase(future, f(train), train, PERIOD)))
-        for key, forecast in _networks(train, recipes, seeds).items():
-            nets.setdefault(key, []).append(float(mase(future, forecast, train, PERIOD)))
-        _log(f"  origin {origin} ({time.perf_counter() - start:.0f} s): "
-             + ", ".join(f"{k} {v[-1]:.3f}" for k, v in base.items()))
+    for rec in records:
+        for name, v in rec["baselines"].items():
+            base.setdefault(name, []).append(v)
+        for key, v in rec["networks"].items():
+            recipe, kind, seed = key.split("/")
+            nets.setdefault((recipe, kind, int(seed)), []).append(v)
     return {"baselines": base, "networks": nets}
 
 
@@ -175,8 +189,12 @@ def paired(network: np.ndarray, ets: np.ndarray, resamples: int = 10_000) -> dic
 
 def test_period(y: np.ndarray, choice: dict) -> dict:
     """Run the test period with the recipe and best kind chosen on validation."""
+    return summarize_test(run_period(y, test_origins(len(y)), (choice["recipe"],), TEST_SEEDS, sarima=True), choice)
+
+
+def summarize_test(run: dict, choice: dict) -> dict:
+    """``co2_test``, ``co2_vs_ets`` and the per-origin scores from :func:`run_period`'s output."""
     recipe, best = choice["recipe"], choice["best_kind"]
-    run = run_period(y, test_origins(len(y)), (recipe,), TEST_SEEDS, sarima=True)
     test = {name: {"mean_mase": round(float(np.mean(v)), 4), "sd": 0.0} for name, v in run["baselines"].items()}
     for kind in KINDS:
         per_seed = per_origin(run["networks"], recipe, kind).mean(axis=1)  # (seeds,)
@@ -188,6 +206,65 @@ def test_period(y: np.ndarray, choice: dict) -> dict:
         "co2_test_per_origin": {**{k: [round(v, 4) for v in vals] for k, vals in run["baselines"].items()},
                                 best: [round(float(v), 4) for v in best_per_origin]},
     }
+
+
+SUNSPOT_HORIZON = 11
+SUNSPOT_NET = {"input_len": 33, "hidden_size": 32, "epochs": 60, "lr": 5e-3}
+
+
+def sunspots_network(train: np.ndarray, kind: str, seed: int) -> np.ndarray:
+    """Notebook 07's sunspots network: a direct ``SequenceModel(kind, output_size=11)`` on windows
+    of 33 years, globally standardised on ``train (T,)`` only. Returns ``(11,)``."""
+    import torch
+
+    from tslab.data import Scaler, make_loader, make_windows
+    from tslab.models import SequenceModel
+    from tslab.train import fit
+
+    L, H = SUNSPOT_NET["input_len"], SUNSPOT_HORIZON
+    scaler = Scaler("standard").fit(train)
+    X, Y = make_windows(scaler.transform(train), L, H)  # (N, L, 1), (N, H)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = SequenceModel(kind, input_size=1, hidden_size=SUNSPOT_NET["hidden_size"], output_size=H)
+        epochs = SUNSPOT_NET["epochs"]
+        fit(model, make_loader(X, Y, batch_size=64, shuffle=True, seed=seed), epochs=epochs, lr=SUNSPOT_NET["lr"],
+            progress=False, device="cpu",
+            scheduler=lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs))
+    model.eval()
+    with torch.no_grad():
+        z = model(torch.as_tensor(scaler.transform(train[-L:]), dtype=torch.float32)[None, :, None])[0].numpy()
+    return scaler.inverse_transform(z)
+
+
+def measure_sunspots(seeds: tuple[int, ...] = TEST_SEEDS) -> dict:
+    """MASE (m = 1: yearly data has no season to scale by) on the last 11 years of sunspots.
+
+    Classical models: naive, AR(p) with p by AIC (``ar``), least squares on the networks' 33 lags
+    (``linear``), ETS and SARIMA with an 11-year "season", chosen by AICc. Networks: mean over
+    ``seeds`` (their spread in ``sunspots_mase_sd``).
+    """
+    from tslab import baselines
+    from tslab.data import load_dataset
+    from tslab.metrics import mase
+
+    y = load_dataset("sunspots").to_numpy()
+    H = SUNSPOT_HORIZON
+    train, test = y[:-H], y[-H:]
+    forecasts = {
+        "naive": baselines.forecast_naive(train, H),
+        "seasonal_naive": baselines.forecast_seasonal_naive(train, H, m=11),
+        "ar": baselines.forecast_ar(train, H),
+        "linear": baselines.forecast_linear(train, H, n_lags=SUNSPOT_NET["input_len"]),
+        "ets": baselines.forecast_ets(train, H, m=11),
+        "sarima": baselines.forecast_sarima(train, H, m=11),
+    }
+    scores = {k: round(float(mase(test, f, train, 1)), 4) for k, f in forecasts.items()}
+    sd = {}
+    for kind in KINDS:
+        per_seed = [mase(test, sunspots_network(train, kind, seed), train, 1) for seed in seeds]
+        scores[kind], sd[kind] = round(float(np.mean(per_seed)), 4), round(float(np.std(per_seed, ddof=1)), 4)
+    return {"sunspots_mase": scores, "sunspots_mase_sd": sd, "sunspots_ar_order": baselines.select_ar(train)}
 
 
 def measure() -> dict:
@@ -206,6 +283,7 @@ def measure() -> dict:
         _log(f"[co2] chose {result['co2_choice']}; test period")
         result.update(test_period(y, result["co2_choice"]))
         result["co2_seconds"] = round(time.perf_counter() - start, 1)
+        result.update(measure_sunspots())
         return result
     finally:
         torch.set_num_threads(threads)

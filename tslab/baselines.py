@@ -10,6 +10,7 @@ Run them on the series in original units (they need no scaling); compare with th
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import warnings
@@ -294,6 +295,15 @@ def select_ets(
     if seasonal not in (None, _AUTO):
         m = _check_period(m)
     y = _check(train, 1, min_len=2 * m if seasonal not in (None, _AUTO) else 4)
+    _ets_candidates(y, m, trend, seasonal, damped_trend)  # validates the arguments
+    return dict(_select_ets(y.tobytes(), m, trend, seasonal, damped_trend))
+
+
+@functools.lru_cache(maxsize=8)
+def _select_ets(y_bytes: bytes, m: int, trend: object, seasonal: object, damped_trend: object) -> dict:
+    """The AICc search of :func:`select_ets`, remembered for the last few series: a backtest that
+    runs ETS and a recipe built on ETS on one training part searches once."""
+    y = np.frombuffer(y_bytes, dtype=float)
     best: dict | None = None
     for spec in _ets_candidates(y, m, trend, seasonal, damped_trend):
         aicc = float(_fit_ets(y, m, spec).aicc)

@@ -409,17 +409,6 @@ def _ets(y: np.ndarray, horizon: int, config: dict) -> np.ndarray:
     return forecast_ets(y, horizon, m=config["m"], **config["ets"])
 
 
-@functools.lru_cache(maxsize=4)
-def _select_ets_cached(y_bytes: bytes, m: int) -> dict:
-    """:func:`tslab.baselines.select_ets` on a series given as bytes, remembered for a few series
-    (fitting several networks on one training part chooses its ETS model once)."""
-    from tslab.baselines import select_ets
-
-    spec = select_ets(np.frombuffer(y_bytes, dtype=float), m)
-    spec.pop("aicc")
-    return spec
-
-
 @functools.lru_cache(maxsize=2)
 def _residual_windows_cached(y_bytes: bytes, input_len: int, horizon: int, m: int):
     """:func:`tslab.hybrid.ets_residual_windows`, remembered for the last two training parts."""
@@ -494,7 +483,9 @@ def fit_recurrent(
         X, Y = X - X[:, -1:, :], Y - X[:, -1, :]  # local normalisation: changes from the last value
         config.update(trend_coef=[float(v) for v in coef], trend_time_scale=T, mu=mu, sd=sd)
         if recipe == "combination":
-            config["ets"] = dict(_select_ets_cached(y.tobytes(), m))
+            from tslab.baselines import select_ets
+
+            config["ets"] = {k: v for k, v in select_ets(y, m).items() if k != "aicc"}
     device = get_device() if device is None else device
     with torch.random.fork_rng(devices=[]):  # the caller's global RNG is left as it was
         torch.manual_seed(seed)

@@ -53,6 +53,7 @@ def _forecast_known(y: np.ndarray, m: int, spec: dict, params: dict, horizon: in
 
 def ets_origin_forecasts(
     train: ArrayLike, horizon: int, m: int = 12, refit_every: int = 24, first_origin: int | None = None,
+    spec: dict | None = None,
 ) -> tuple[np.ndarray, np.ndarray, dict]:
     """Out-of-sample ETS forecasts from every origin inside ``train``, and from its end.
 
@@ -68,6 +69,7 @@ def ets_origin_forecasts(
         m: seasonal period.
         refit_every: origins between two parameter estimates (1 = refit at every origin, slow).
         first_origin: first origin; default ``3 m - 1`` (three seasons of data), at least 9.
+        spec: a fixed ETS model ``{"trend", "seasonal", "damped_trend"}`` instead of the AICc choice.
 
     Returns:
         ``(paths, forecast, spec)``: ``paths (T, H)`` with ``paths[t, h-1] = ETS_t(h)`` (NaN before
@@ -80,8 +82,11 @@ def ets_origin_forecasts(
     first = max(3 * m - 1, 9) if first_origin is None else _check_int("first_origin", first_origin, max(2 * m - 1, 2))
     if first > y.size - 1:
         raise ValueError(f"first_origin must be <= T - 1 = {y.size - 1}, got {first}")
-    spec = select_ets(y, m)
-    spec.pop("aicc")
+    if spec is None:
+        spec = select_ets(y, m)
+        spec.pop("aicc")
+    elif not isinstance(spec, dict) or set(spec) != {"trend", "seasonal", "damped_trend"}:
+        raise ValueError(f"spec must be a dict with keys trend, seasonal, damped_trend, got {spec!r}")
     paths = np.full((y.size, horizon), np.nan)
     params: dict = {}
     for t in range(first, y.size):
