@@ -267,6 +267,20 @@ def measure_sunspots(seeds: tuple[int, ...] = TEST_SEEDS) -> dict:
     return {"sunspots_mase": scores, "sunspots_mase_sd": sd, "sunspots_ar_order": baselines.select_ar(train)}
 
 
+def time_fit_forecast() -> dict:
+    """Wall time of one ``fit_forecast`` call (default recipe, GRU) on a 500-point monthly series
+    (the co2 months before the test period's last origin), 24 months ahead; target <= 20 s."""
+    from tslab.data import load_dataset
+    from tslab.forecast import fit_forecast
+
+    y = load_dataset("co2").to_numpy()[-HORIZON - 500 : -HORIZON]
+    start = time.perf_counter()
+    fit_forecast(y, HORIZON, PERIOD, kind="gru", device="cpu")
+    seconds = round(time.perf_counter() - start, 1)
+    _log(f"[co2] fit_forecast on {y.size} monthly points: {seconds} s")
+    return {"fit_forecast_seconds": seconds}
+
+
 def measure() -> dict:
     """Validation, then the test period (see the module docstring for every key)."""
     import torch
@@ -284,6 +298,7 @@ def measure() -> dict:
         result.update(test_period(y, result["co2_choice"]))
         result["co2_seconds"] = round(time.perf_counter() - start, 1)
         result.update(measure_sunspots())
+        result.update(time_fit_forecast())
         return result
     finally:
         torch.set_num_threads(threads)

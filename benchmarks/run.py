@@ -95,6 +95,8 @@ def table(result: dict) -> str:
         vs = result["co2_vs_ets"]
         lines.append(f"  {vs['kind']} vs ETS: wins {100 * vs['origins_won']:.0f} % of origins, mean MASE difference "
                      f"{vs['mean_diff']:+.3f}, 95 % CI [{vs['mean_diff_ci'][0]:+.3f}, {vs['mean_diff_ci'][1]:+.3f}]")
+    if "fit_forecast_seconds" in result:
+        lines.append(f"fit_forecast, 500 monthly points, GRU: {result['fit_forecast_seconds']:.1f} s (target <= 20 s)")
     if "sunspots_mase" in result:
         lines.append("sunspots, last 11 years: MASE (m = 1)")
         lines += [f"  {k:<15} {v:.3f}" for k, v in result["sunspots_mase"].items()]
@@ -145,6 +147,9 @@ def readme_section(result: dict) -> str:
                 f"origins: lower MASE at **{100 * vs['origins_won']:.0f} %** of them, mean MASE difference "
                 f"{vs['mean_diff']:+.3f} (95 % bootstrap interval [{vs['mean_diff_ci'][0]:+.3f}, "
                 f"{vs['mean_diff_ci'][1]:+.3f}]).", ""]
+    if "fit_forecast_seconds" in result:
+        out += [f"`tslab.forecast.fit_forecast` on a 500-point monthly series (GRU, 24 ahead): "
+                f"**{result['fit_forecast_seconds']:.1f} s** (goal ≤ 20 s).", ""]
     if "sunspots_mase" in result:
         sun = result["sunspots_mase"]
         out += ["| sunspots, last 11 years | " + " | ".join(sun) + " |", "|---" * (len(sun) + 1) + "|",
