@@ -114,9 +114,10 @@ print(f"MASE scale: {scale:.3f} ppm")
 #    AICc as above). Averaging two forecasts whose errors differ is one of the most reliable
 #    tricks in forecasting.
 #
-# The same recipe (the same settings) serves all three cell types. It was chosen, among the
-# network alone, this combination and a network that corrects ETS's out-of-sample errors, on
-# forecast origins *before* the period scored below.
+# The same recipe (the same settings) serves all three cell types. Two alternatives are one
+# argument away: `recipe="detrended"` (the network alone) and `recipe="ets_residual"` (a network
+# that learns to correct ETS's out-of-sample errors). Choosing among them is a decision like any
+# other: it is made on forecast origins *before* the period that is finally scored.
 
 # %%
 for kind in ["rnn", "lstm", "gru"]:
