@@ -153,7 +153,11 @@ def readme_section(result: dict) -> str:
     if "sunspots_mase" in result:
         sun = result["sunspots_mase"]
         out += ["| sunspots, last 11 years | " + " | ".join(sun) + " |", "|---" * (len(sun) + 1) + "|",
-                "| MASE (m = 1) | " + " | ".join(f"{v:.3f}" for v in sun.values()) + " |", ""]
+                "| MASE (m = 1) | " + " | ".join(f"{v:.3f}" for v in sun.values()) + " |"]
+        sd = result.get("sunspots_mase_sd", {})
+        if sd:
+            out.append("| sd over 5 seeds | " + " | ".join(f"{sd[k]:.3f}" if k in sd else "" for k in sun) + " |")
+        out.append("")
     if "cells_speed" in result:
         packed = " (packed: lengths 10–50)" if any(k.endswith("_packed") for k in result["cells_speed"]) else ""
         out += [f"| `tslab.cells` vs `torch.nn`, forward+backward, N=256 L=50 H=64, 1 thread{packed} | ours (ms) | torch (ms) | ratio |",
