@@ -148,7 +148,9 @@ def ar2(n: int = 1500, seed: int = 0) -> np.ndarray:
 
 
 def test_select_ar_recovers_order_two():
-    assert B.select_ar(ar2(), max_lag=10) == 2
+    # AIC never underfits a strong AR(2) and picks p = 2 most often (it overfits now and then)
+    orders = [B.select_ar(ar2(seed=seed), max_lag=10) for seed in range(8)]
+    assert min(orders) >= 2 and max(set(orders), key=orders.count) == 2, orders
 
 
 def test_forecast_ar_matches_statsmodels_autoreg():
@@ -234,10 +236,10 @@ def test_forecast_sarima_non_seasonal_search():
     [
         (lambda: B.select_ar(ar2(100), max_lag=0), ValueError, "max_lag must be >= 1"),
         (lambda: B.select_ar(ar2(100), max_lag=2.0), TypeError, "max_lag must be an int"),
-        (lambda: B.select_ar(np.arange(10.0), max_lag=5), ValueError, "train must have at least 12 values"),
+        (lambda: B.select_ar(np.arange(10.0), max_lag=5), ValueError, r"train must have at least 2 \* max_lag \+ 2 = 12 values"),
         (lambda: B.forecast_ar(ar2(100), 3, p=-1), ValueError, "p must be an int >= 0 or 'auto'"),
         (lambda: B.forecast_ar(ar2(100), 3, p="aic"), ValueError, "p must be an int >= 0 or 'auto'"),
-        (lambda: B.forecast_ar(ar2(100), 3, p=60), ValueError, "train must have at least 122 values"),
+        (lambda: B.forecast_ar(ar2(100), 3, p=60), ValueError, r"train must have at least 2 \* p \+ 2 = 122 values"),
         (lambda: B.select_ets(seasonal(), 12, trend="multiplicative"), ValueError, "trend must be one of"),
         (lambda: B.forecast_ets(seasonal(), 3, seasonal="yes"), ValueError, "seasonal must be one of"),
         (lambda: B.select_ets(seasonal(), 0), ValueError, "m must be >= 1"),
