@@ -11,17 +11,18 @@ Parts (each a script in this folder with a ``measure() -> dict``):
   never see the spike), ``anomaly_reference_accuracy`` (one told where the spike is) and
   ``anomaly_goal``; ``forecast_test_vs_oracle`` (best recurrent model's test MSE / the oracle's on
   the same steps) and ``noise_floor_ratio`` (the same MSE / expected noise variance);
-- ``co2``       (bench_co2.py): ``co2_mase`` on the 24-month co2 holdout (each recurrent kind with
-  the recipe chosen on validation), plus ``co2_mase_detrended``, ``co2_mase_hybrid`` (every kind
-  under each recipe) and ``co2_recipe``;
+- ``co2``       (bench_co2.py): ``co2_test`` {method: {mean_mase, sd}} over 12 rolling test origins
+  (24 months ahead, everything refit at each origin), ``co2_vs_ets`` (the best recurrent recipe
+  against ETS, paired over origins), ``co2_validation`` / ``co2_choice`` (how the recipe was
+  chosen), and ``sunspots_mase`` (last 11 years, MASE with m = 1, ``ar`` = AR(p) by AIC);
 - ``cells``     (bench_cells.py): ``cells_speed`` hand-written vs torch.nn, forward+backward, on a
   padded batch (``rnn``, ``lstm``, ``gru``) and a packed one of lengths 10-50 (``*_packed``);
 - ``notebooks``: ``notebook_seconds``, each notebook executed headless in a fresh CPU kernel.
 
 Everything is seeded: two runs on one machine give the same accuracies and errors (timings vary).
 With ``--save``, the result is also written to ``benchmarks/results/latest.json``, from which the
-README's table is copied; with ``--only``, the parts measured replace their keys in the saved file
-and the other parts' keys are kept.
+README's table is copied; with ``--only``, it is merged into that file (the measured parts'
+keys replaced, the others kept).
 """
 
 from __future__ import annotations
@@ -101,14 +102,17 @@ def table(result: dict) -> str:
     if "noise_floor_ratio" in result:
         lines.append(f"  best test MSE / noise variance = {result['noise_floor_ratio']:.3f}, "
                      f"oracle's = {result.get('oracle_ratio', float('nan')):.3f}")
-    if "co2_mase" in result:
-        lines.append("co2, last 24 months: MASE (lower is better)")
-        recipe = result.get("co2_recipe", {})
-        lines += [f"  {k:<15} {v:.3f}  {recipe.get(k, '')}" for k, v in result["co2_mase"].items()]
-        for name in ("detrended", "hybrid"):
-            if f"co2_mase_{name}" in result:
-                lines.append(f"  every kind, {name}: "
-                             + ", ".join(f"{k} {v:.3f}" for k, v in result[f"co2_mase_{name}"].items()))
+    if "co2_test" in result:
+        lines.append(f"co2, 12 test origins, 24 months ahead: mean MASE (recipe {result['co2_choice']['recipe']!r})")
+        lines += [f"  {k:<15} {v['mean_mase']:.3f} ± {v['sd']:.3f}" for k, v in result["co2_test"].items()]
+        vs = result["co2_vs_ets"]
+        lines.append(f"  {vs['kind']} vs ETS: wins {100 * vs['origins_won']:.0f} % of origins, mean MASE difference "
+                     f"{vs['mean_diff']:+.3f}, 95 % CI [{vs['mean_diff_ci'][0]:+.3f}, {vs['mean_diff_ci'][1]:+.3f}]")
+    if "fit_forecast_seconds" in result:
+        lines.append(f"fit_forecast, 500 monthly points, GRU: {result['fit_forecast_seconds']:.1f} s (target <= 20 s)")
+    if "sunspots_mase" in result:
+        lines.append("sunspots, last 11 years: MASE (m = 1)")
+        lines += [f"  {k:<15} {v:.3f}" for k, v in result["sunspots_mase"].items()]
     if "cells_speed" in result:
         lines.append("tslab.cells vs torch.nn, forward+backward, N=256 L=50 (packed: lengths 10-50) H=64 (target ratio <= 1.5)")
         lines += [
@@ -163,17 +167,28 @@ def readme_section(result: dict) -> str:
     elif "noise_floor_ratio" in result:
         out += [f"Synthetic forecasting: best recurrent model's test MSE / noise variance = "
                 f"**{result['noise_floor_ratio']:.3f}** (goal ≤ 1.05).", ""]
-    if "co2_mase" in result:
-        mase = result["co2_mase"]
-        out += ["| co2, last 24 months | " + " | ".join(mase) + " |", "|---" * (len(mase) + 1) + "|",
-                "| MASE | " + " | ".join(f"{v:.3f}" for v in mase.values()) + " |"]
-        recipe = result.get("co2_recipe", {})
-        if recipe:
-            out.append("| recipe (chosen on validation) | | | | " + " | ".join(recipe.get(k, "") for k in list(mase)[3:]) + " |")
-        for name in ("detrended", "hybrid"):
-            if f"co2_mase_{name}" in result:
-                out.append(f"| MASE, every kind {name} | | | | "
-                           + " | ".join(f"{v:.3f}" for v in result[f"co2_mase_{name}"].values()) + " |")
+    if "co2_test" in result:
+        test, vs = result["co2_test"], result["co2_vs_ets"]
+        out += [f"| co2, 12 rolling test origins, 24 months ahead | " + " | ".join(test) + " |",
+                "|---" * (len(test) + 1) + "|",
+                "| mean test MASE | " + " | ".join(f"{v['mean_mase']:.3f}" for v in test.values()) + " |",
+                "| sd over 5 seeds | " + " | ".join(f"{v['sd']:.3f}" if v["sd"] else "" for v in test.values()) + " |",
+                "",
+                f"Recurrent recipe (one for all cell types, chosen on 8 validation origins): "
+                f"`{result['co2_choice']['recipe']}`. {vs['kind'].upper()} against ETS, paired over the test "
+                f"origins: lower MASE at **{100 * vs['origins_won']:.0f} %** of them, mean MASE difference "
+                f"{vs['mean_diff']:+.3f} (95 % bootstrap interval [{vs['mean_diff_ci'][0]:+.3f}, "
+                f"{vs['mean_diff_ci'][1]:+.3f}]).", ""]
+    if "fit_forecast_seconds" in result:
+        out += [f"`tslab.forecast.fit_forecast` on a 500-point monthly series (GRU, 24 ahead): "
+                f"**{result['fit_forecast_seconds']:.1f} s** (goal ≤ 20 s).", ""]
+    if "sunspots_mase" in result:
+        sun = result["sunspots_mase"]
+        out += ["| sunspots, last 11 years | " + " | ".join(sun) + " |", "|---" * (len(sun) + 1) + "|",
+                "| MASE (m = 1) | " + " | ".join(f"{v:.3f}" for v in sun.values()) + " |"]
+        sd = result.get("sunspots_mase_sd", {})
+        if sd:
+            out.append("| sd over 5 seeds | " + " | ".join(f"{sd[k]:.3f}" if k in sd else "" for k in sun) + " |")
         out.append("")
     if "cells_speed" in result:
         packed = " (packed: lengths 10–50)" if any(k.endswith("_packed") for k in result["cells_speed"]) else ""
@@ -214,8 +229,11 @@ def main() -> int:
     if args.save:
         out = HERE / "results" / "latest.json"
         out.parent.mkdir(exist_ok=True)
-        if args.only and out.exists():  # some parts only: keep the other parts' saved keys
-            result = json.loads(out.read_text()) | result
+        if args.only and out.exists():  # merge: keep the parts not measured now
+            result = {**json.loads(out.read_text()), **result}
+            if "co2" in args.only:  # keys of the co2 benchmark before issue 15
+                for stale in ("co2_mase", "co2_mase_detrended", "co2_mase_hybrid", "co2_recipe"):
+                    result.pop(stale, None)
         out.write_text(json.dumps(result, indent=2) + "\n")
     if args.readme:
         write_readme(result)

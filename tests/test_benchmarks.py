@@ -37,21 +37,45 @@ def test_latest_run_has_the_contract_keys():
     assert set(result["anomaly_shortcut_accuracy"]) == {"noise_level", "last_steps"}
     assert 0.5 <= result["anomaly_reference_accuracy"] <= 1 and result["anomaly_goal"] < result["anomaly_reference_accuracy"]
     assert result["forecast_test_vs_oracle"] == pytest.approx(result["noise_floor_ratio"] / result["oracle_ratio"])
-    assert {"seasonal_naive", "ets", "sarima", "rnn", "lstm", "gru"} <= set(result["co2_mase"])
     assert len(result["notebook_seconds"]) == len(list((ROOT / "notebooks").glob("[0-9][0-9]_*.py")))
     assert {"rnn", "lstm", "gru"} <= set(result["cells_speed"])
 
 
-def test_co2_recurrent_scores_use_the_recipe_chosen_on_validation():
-    """Each kind in co2_mase is that kind's score under the recipe with the lower validation MASE,
-    and both recipes' scores are saved next to it."""
+def test_latest_co2_run_follows_the_protocol():
+    """co2 is judged over the test origins, with the recipe and best kind chosen on validation."""
     bench = _load("bench_co2")
     result = json.loads((ROOT / "benchmarks" / "results" / "latest.json").read_text())
-    assert result["co2_recipe"] == bench.CHOSEN
-    for kind, recipe in bench.CHOSEN.items():
-        other = next(r for r in bench.VALIDATION if r != recipe)
-        assert bench.VALIDATION[recipe][kind] <= bench.VALIDATION[other][kind]
-        assert result["co2_mase"][kind] == result[f"co2_mase_{recipe}"][kind]
+    test = result["co2_test"]
+    assert {"seasonal_naive", "ets", "rnn", "lstm", "gru"} <= set(test)
+    assert all(set(v) == {"mean_mase", "sd"} for v in test.values())
+    assert all(test[k]["sd"] > 0 for k in bench.KINDS)  # networks: spread over seeds
+    vs = result["co2_vs_ets"]
+    assert 0 <= vs["origins_won"] <= 1 and vs["mean_diff_ci"][0] <= vs["mean_diff"] <= vs["mean_diff_ci"][1]
+    val, choice = result["co2_validation"], result["co2_choice"]
+    recipe = min(bench.RECIPES, key=lambda r: sum(val[r].values()))
+    assert choice == {"recipe": recipe, "best_kind": min(bench.KINDS, key=lambda k: val[recipe][k])}
+    assert vs["kind"] == choice["best_kind"]
+    assert len(result["co2_test_per_origin"]["ets"]) == bench.N_TEST
+
+
+def test_latest_sunspots_run_has_ar():
+    result = json.loads((ROOT / "benchmarks" / "results" / "latest.json").read_text())
+    assert {"ar", "linear", "ets", "rnn", "lstm", "gru"} <= set(result["sunspots_mase"])
+
+
+def test_co2_origins_follow_the_protocol():
+    bench = _load("bench_co2")
+    T = 526
+    test, val = bench.test_origins(T), bench.validation_origins(T)
+    assert len(test) == 12 and test[-1] == T - 24 and all(b - a == 3 for a, b in zip(test, test[1:]))
+    assert len(val) == 8 and val[-1] + 24 <= test[0]  # validation forecasts end before the test period
+
+
+def test_paired_comparison_hand_computed():
+    bench = _load("bench_co2")
+    out = bench.paired([1.0, 2.0, 3.0, 4.0], [2.0, 2.5, 2.0, 5.0])  # differences -1, -0.5, 1, -1
+    assert out["origins_won"] == 0.75 and out["mean_diff"] == -0.375
+    assert -1.0 <= out["mean_diff_ci"][0] <= out["mean_diff"] <= out["mean_diff_ci"][1] <= 1.0
 
 
 def test_training_benchmark_and_notebook_05_share_one_settings_object():

@@ -34,7 +34,6 @@ __all__ = [
 ]
 
 ArrayLike = np.ndarray | pd.Series | pd.DataFrame
-_check_int = as_int  # kept for callers in other modules
 
 
 # --------------------------------------------------------------------------- synthetic data
@@ -91,9 +90,9 @@ def make_anomaly_dataset(
     Returns:
         :class:`AnomalyData` with ``X (N, L)``, ``y (N,)``, ``spike_start (N,)`` and ``t (L,)``.
     """
-    n_samples = _check_int("n_samples", n_samples, 2)
-    spike_len = _check_int("spike_len", spike_len, 1)
-    seq_len = _check_int("seq_len", seq_len, 2 * spike_len + 2)
+    n_samples = as_int("n_samples", n_samples, 2)
+    spike_len = as_int("spike_len", spike_len, 1)
+    seq_len = as_int("seq_len", seq_len, 2 * spike_len + 2)
     anomaly_frac = as_float("anomaly_frac", anomaly_frac, 0, 1, lo_open=True, hi_open=True)
     spike_height, seed = as_float("spike_height", spike_height, 0), as_int("seed", seed, 0)
     normal_noise = as_float("normal_noise", normal_noise, 0)
@@ -150,8 +149,8 @@ def make_trend_series(
     Returns:
         :class:`TrendSeries` with ``series``, ``signal`` (both ``(T,)``) and ``noise_var``.
     """
-    n_steps = _check_int("n_steps", n_steps, 2)
-    period, seed = _check_int("period", period, 2), as_int("seed", seed, 0)
+    n_steps = as_int("n_steps", n_steps, 2)
+    period, seed = as_int("period", period, 2), as_int("seed", seed, 0)
     noise_std, slope, amplitude = as_float("noise_std", noise_std, 0), as_float("slope", slope), as_float("amplitude", amplitude)
     rng = np.random.default_rng(seed)
     t = np.arange(n_steps, dtype=np.float64)
@@ -177,8 +176,8 @@ def make_sine_windows(
     Returns:
         ``X`` of shape ``(N, L, 1)`` and ``y`` of shape ``(N, 1)``, both float32.
     """
-    n_series = _check_int("n_series", n_series, 1)
-    seq_len = _check_int("seq_len", seq_len, 1)
+    n_series = as_int("n_series", n_series, 1)
+    seq_len = as_int("seq_len", seq_len, 1)
     noise_std, dt, seed = as_float("noise_std", noise_std, 0), as_float("dt", dt, 0, lo_open=True), as_int("seed", seed, 0)
     lo, hi = as_array("freq_range", freq_range, (1,)) if np.size(freq_range) == 2 else (0, 0)
     if not 0 < lo <= hi:
@@ -225,9 +224,9 @@ def make_windows(
     """
     values = as_array("series", series, min_len=1)
     n_steps = len(values)
-    horizon = _check_int("horizon", horizon, 1)
-    stride = _check_int("stride", stride, 1)
-    input_len = _check_int("input_len", input_len, 1)
+    horizon = as_int("horizon", horizon, 1)
+    stride = as_int("stride", stride, 1)
+    input_len = as_int("input_len", input_len, 1)
     if input_len > n_steps - horizon:
         raise ValueError(
             f"input_len must be between 1 and len(series) - horizon = {n_steps - horizon} "
