@@ -103,6 +103,8 @@ def _checked(**shapes: str) -> Callable[[Callable], Callable]:
             for name, t in ts.items():
                 if not isinstance(t, Tensor) or not t.is_floating_point():
                     raise TypeError(f"{name} must be a real floating-point Tensor {shapes[name]}, got {getattr(t, 'dtype', type(t).__name__)}")
+                if not torch.isfinite(t).all():
+                    raise ValueError(f"{name} must be finite (no NaN or inf), got {int((~torch.isfinite(t)).sum())} NaN/inf value(s)")
             if len({(t.dtype, t.device) for t in ts.values()}) > 1 and not torch.is_autocast_enabled(t.device.type):
                 raise InputError(f"{', '.join(ts)} must share one dtype and device, got {[f'{t.dtype} on {t.device}' for t in ts.values()]}")
             for name, spec in shapes.items():
@@ -113,9 +115,6 @@ def _checked(**shapes: str) -> Callable[[Callable], Callable]:
                     got = ", ".join(str(tuple(t.shape)) if t is not None else "None" for t in map(given.get, shapes))
                     note = " (a None weight stands for the identity)" if len(ts) < len(shapes) else ""
                     raise InputError(f"{', '.join(shapes)} must have shapes {', '.join(shapes.values())}{note}, got {got}")
-            for name, t in ts.items():
-                if not torch.isfinite(t).all():
-                    raise ValueError(f"{name} must be finite (no NaN or inf), got {int((~torch.isfinite(t)).sum())} NaN/inf value(s)")
             return step(*args, **kwargs)
 
         checked.unchecked = step  # type: ignore[attr-defined]
@@ -144,9 +143,7 @@ def rnn_step(x_proj: Tensor, h: Tensor, w_hh_T: Tensor, nonlinearity: str = "tan
 
 
 @_checked(x_proj="(N, 4*H)", h="(N, H_out)", c="(N, H)", w_hh_T="(H_out, 4*H)", w_hr_T="(H, H_out)")
-def lstm_step(
-    x_proj: Tensor, h: Tensor, c: Tensor, w_hh_T: Tensor, w_hr_T: Tensor | None = None
-) -> tuple[Tensor, Tensor]:
+def lstm_step(x_proj: Tensor, h: Tensor, c: Tensor, w_hh_T: Tensor, w_hr_T: Tensor | None = None) -> tuple[Tensor, Tensor]:
     """One LSTM step, gate order i, f, g, o as in PyTorch::
 
         i, f, o = sigmoid(...), g = tanh(...)     (each W_i* x + b_i* + W_h* h + b_h*)
@@ -215,9 +212,8 @@ def gru_step(x_proj: Tensor, h: Tensor, w_hh_T: Tensor, b_hh: Tensor | None) -> 
 # ---------------------------------------------------------------------------------------------
 
 
-def run_over_time(
-    step: Callable[[Tensor, State], State], x_proj: Sequence[Tensor], state: State, reverse: bool = False
-) -> tuple[list[Tensor], State]:
+def run_over_time(step: Callable[[Tensor, State], State], x_proj: Sequence[Tensor], state: State,
+                  reverse: bool = False) -> tuple[list[Tensor], State]:
     """Run ``step`` over the time steps of one direction of one layer.
 
     Args:
@@ -289,10 +285,8 @@ def _check_nonlinearity(nonlinearity: str) -> None:
 def _check_dtype(owner: str, input: Tensor, weight: Tensor) -> None:
     """Input and weights must share a dtype, except under ``torch.autocast`` (as in ``torch.nn``)."""
     if input.dtype != weight.dtype and not torch.is_autocast_enabled(input.device.type):
-        raise InputError(
-            f"{owner}: RNN input dtype ({input.dtype}) does not match weight dtype ({weight.dtype}). "
-            f"Convert input: input.to({weight.dtype}), or convert model: model.to({input.dtype})"
-        )
+        raise InputError(f"{owner}: RNN input dtype ({input.dtype}) does not match weight dtype ({weight.dtype}). "
+                         f"Convert input: input.to({weight.dtype}), or convert model: model.to({input.dtype})")
 
 
 def _as_state(hx: Tensor | tuple[Tensor, ...] | None, n_states: int, owner: str) -> State | None:
@@ -304,9 +298,7 @@ def _as_state(hx: Tensor | tuple[Tensor, ...] | None, n_states: int, owner: str)
             raise TypeError(f"{owner}: hx must be a Tensor or None, got {type(hx).__name__}")
         return (hx,)
     if not (isinstance(hx, (tuple, list)) and len(hx) == 2 and all(isinstance(t, Tensor) for t in hx)):
-        raise TypeError(
-            f"{owner}: hx must be a tuple (h_0, c_0) of two Tensors or None, got {type(hx).__name__}"
-        )
+        raise TypeError(f"{owner}: hx must be a tuple (h_0, c_0) of two Tensors or None, got {type(hx).__name__}")
     return tuple(hx)
 
 
@@ -399,9 +391,7 @@ class _CellBase(nn.Module):
             s += f", nonlinearity={self.nonlinearity}"
         return s
 
-    def _prepare(
-        self, input: Tensor, hx: Tensor | tuple[Tensor, ...] | None
-    ) -> tuple[Tensor, State, bool]:
+    def _prepare(self, input: Tensor, hx: Tensor | tuple[Tensor, ...] | None) -> tuple[Tensor, State, bool]:
         """Check shapes in ``torch.nn``'s order; return ``x (N, H_in)``, the states (each ``(N, H)``), unbatched."""
         owner = type(self).__name__
         if not isinstance(input, Tensor):
@@ -603,16 +593,8 @@ class _RecurrentBase(nn.Module):
                 self._all_weights.append(names)
         self.reset_parameters()
 
-    def _check_args(
-        self,
-        input_size: int,
-        hidden_size: int,
-        num_layers: int,
-        bias: bool,
-        batch_first: bool,
-        dropout: float,
-        bidirectional: bool,
-    ) -> None:
+    def _check_args(self, input_size: int, hidden_size: int, num_layers: int, bias: bool, batch_first: bool,
+                    dropout: float, bidirectional: bool) -> None:
         """Raise like ``torch.nn`` (same order, same types) for a bad constructor argument, naming it."""
         if not isinstance(dropout, numbers.Real) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
             raise ValueError(
@@ -795,17 +777,13 @@ class _RecurrentBase(nn.Module):
                 got = tuple(s.shape[::2]) if batch.unbatched else tuple(s.shape)
                 want = expected[::2] if batch.unbatched else expected
                 letters = "(D*num_layers, " + ("" if batch.unbatched else "N, ") + ("H_out)" if k == 0 else "H)")
-                raise InputError(
-                    f"{owner}: Expected {label} size {want}, got {list(got)}: {name} must be {letters} = {want}"
-                )
+                raise InputError(f"{owner}: Expected {label} size {want}, got {list(got)}: {name} must be {letters} = {want}")
         if batch.packed is not None and batch.packed.sorted_indices is not None:
             # hx is in the caller's batch order; the packed rows are sorted by decreasing length
             states = tuple(s.index_select(1, batch.packed.sorted_indices) for s in states)
         return states
 
-    def _pack(
-        self, batch: _Batch, x: Tensor, h_n: State
-    ) -> tuple[Tensor | PackedSequence, Tensor | tuple[Tensor, Tensor]]:
+    def _pack(self, batch: _Batch, x: Tensor, h_n: State) -> tuple[Tensor | PackedSequence, Tensor | tuple[Tensor, Tensor]]:
         """The output in the input's layout, and ``h_n`` (``(h_n, c_n)``) in the caller's batch order."""
         x, *h_n = _autocast_dtypes(
             type(self).__name__, (x, *h_n), batch.x.dtype, x.device.type, self.proj_size > 0, batch.packed is not None
@@ -889,13 +867,9 @@ class LSTM(_RecurrentBase):
         dtype: torch.dtype | None = None,
     ) -> None:
         if not isinstance(proj_size, int) or isinstance(proj_size, bool) or proj_size < 0:
-            raise ValueError(
-                f"proj_size should be a positive integer or zero to disable projections, got {proj_size!r}"
-            )
+            raise ValueError(f"proj_size should be a positive integer or zero to disable projections, got {proj_size!r}")
         if isinstance(hidden_size, int) and proj_size >= hidden_size > 0:
-            raise ValueError(
-                f"proj_size has to be smaller than hidden_size, got proj_size={proj_size} and hidden_size={hidden_size}"
-            )
+            raise ValueError(f"proj_size has to be smaller than hidden_size, got proj_size={proj_size} and hidden_size={hidden_size}")
         self.proj_size = proj_size
         super().__init__(
             input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype
@@ -956,9 +930,7 @@ def lstm_gate_trace(lstm: nn.Module, x: Tensor) -> dict[str, Tensor]:
     if x.dim() == 1 and input_size == 1:
         x = x.unsqueeze(-1)  # (L,) -> (L, 1)
     if x.dim() != 2 or x.shape[1] != input_size:
-        raise ValueError(
-            f"x must be one unbatched sequence of shape (L, H_in={input_size}), got {tuple(x.shape)}"
-        )
+        raise ValueError(f"x must be one unbatched sequence of shape (L, H_in={input_size}), got {tuple(x.shape)}")
     x = x.to(device=w_ih.device, dtype=w_ih.dtype)  # follow the model
     x_proj = F.linear(x, w_ih, b_ih)  # (L, 4*H)
     if b_hh is not None:
