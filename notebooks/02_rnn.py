@@ -151,9 +151,13 @@ print(inspect.getsource(tslab.cells.rnn_step))
 
 # %% [markdown]
 # With a batch, each $x_t$ is a matrix $(N, H_{in})$ and the products become `x_t @ W_ih.T`,
-# which is why the code transposes $W_{hh}$. Let us put our hand-made weights into
-# `torch.nn.RNN` and into `tslab.cells.RNN`, under PyTorch's parameter names, and compare all
-# three:
+# which is why the code transposes $W_{hh}$. The line above `def` lists the shapes that agree
+# with each other: called by hand, the step refuses a wrong shape or dtype, NaN or inf with an
+# error naming the argument; the layer's loop calls `rnn_step.unchecked`, the same function
+# without these checks, since the layer checks its input's shapes once, before the loop.
+#
+# Let us put our hand-made weights into `torch.nn.RNN` and into `tslab.cells.RNN`, under
+# PyTorch's parameter names, and compare all three:
 
 # %%
 hand_weights = {"weight_ih_l0": W_ih, "weight_hh_l0": W_hh,

@@ -14,7 +14,7 @@ import pytest
 import torch
 from torch import nn
 
-from tslab import _checks
+from tslab import _checks, cells
 from tslab.baselines import forecast_naive
 from tslab.data import chronological_split, load_csv, make_loader, make_sine_windows, make_trend_series, make_windows, Scaler
 from tslab.exercises import check_close, check_in, check_value
@@ -35,8 +35,6 @@ def test_generated_bad_input_is_refused_naming_the_argument(qual, param, label, 
     verdict, text = bench.classify(qual, param, call, label)
     if verdict != "clear" and qual in bench.KNOWN_GAPS:
         pytest.xfail(bench.KNOWN_GAPS[qual])
-    if verdict != "clear" and (qual, param, label) == ("train.predict", "x_or_loader", "extra_dims"):
-        pytest.xfail("predict passes any array to the model; SequenceModel names its x, not x_or_loader")
     assert verdict == "clear", text
 
 
@@ -227,3 +225,49 @@ def test_empty_column_selection_is_refused(tmp_path):
     (tmp_path / "f.csv").write_text("date,value\n2020-01-01,1.0\n2020-02-01,2.0\n")
     with pytest.raises(ValueError, match="value_columns must name at least one column"):
         load_csv(tmp_path / "f.csv", "date", value_columns=[])
+
+
+# ---------------------------------------------------------------- cells: step functions, devices; predict
+_Z = torch.zeros
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [(lambda: cells.rnn_step(_Z(2, 3), _Z(2, 3) / 0, _Z(3, 3)), ValueError, r"h must be finite \(no NaN or inf\), got 6"),
+     (lambda: cells.gru_step(_Z(2, 9), _Z(2, 3), _Z(3, 9), torch.full((9,), float("inf"))), ValueError, "b_hh must be finite"),
+     (lambda: cells.rnn_step(_Z(2, 3), "abc", _Z(3, 3)), TypeError, r"h must be a real floating-point Tensor \(N, H\), got str"),
+     (lambda: cells.rnn_step(_Z(2, 3, dtype=torch.cfloat), _Z(2, 3), _Z(3, 3)), TypeError, "x_proj must be a real floating"),
+     (lambda: cells.rnn_step(_Z(2, 3), _Z(2, 3).double(), _Z(3, 3)), cells.InputError, "x_proj, h, w_hh_T must share one dtype"),
+     (lambda: cells.rnn_step(_Z(0, 3), _Z(2, 3), _Z(3, 3)), cells.InputError, r"shapes \(N, H\), \(N, H\), \(H, H\), got \(0, 3\)"),
+     (lambda: cells.lstm_step(_Z(2, 12), _Z(2, 3), _Z(1, 3), _Z(3, 12)), cells.InputError, r"c, w_hh_T, w_hr_T must have"),
+     (lambda: cells.lstm_step(_Z(2, 12), _Z(2, 5), _Z(2, 3), _Z(5, 12)), cells.InputError, "None weight stands for the identity"),
+     (lambda: cells.gru_step(_Z(2, 9), _Z(2, 3), _Z(3, 9), _Z(8)), cells.InputError, r"\(3\*H,\), got .*\(8,\)"),
+     (lambda: cells.gru_step(_Z(2, 9), _Z(2, 3)[None], _Z(3, 9), None), cells.InputError, r"got \(2, 9\), \(1, 2, 3\)")],
+)
+def test_step_functions_refuse_nan_and_inconsistent_tensors(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_step_functions_checked_and_unchecked_agree_and_accept_a_projection():
+    g = torch.Generator().manual_seed(0)
+    r = lambda *shape: torch.randn(*shape, generator=g)  # noqa: E731
+    cases = [(cells.lstm_step, (r(2, 12), r(2, 2), r(2, 3), r(2, 12), r(3, 2))), (cells.gru_step, (r(2, 9), r(2, 3), r(3, 9), None)),
+             (cells.gru_step, (r(2, 9), r(2, 3), r(3, 9), r(9))), (cells.rnn_step, (r(2, 3), r(2, 3), r(3, 3), "relu"))]
+    for step, args in cases:
+        torch.testing.assert_close(step(*args), step.unchecked(*args), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("cls", [cells.RNNCell, cells.LSTMCell, cells.GRUCell, cells.RNN, cells.LSTM, cells.GRU])
+@pytest.mark.parametrize("device", ["tpu0", ["cpu"]])
+def test_cells_and_layers_name_a_bad_device(cls, device):
+    with pytest.raises(cells.InputError, match="device must be None, a torch.device or a name") as info:
+        cls(2, 3, device=device)
+    assert isinstance(info.value, RuntimeError) and isinstance(info.value, ValueError)  # torch.nn raises RuntimeError
+
+
+def test_predict_names_x_or_loader_when_the_model_refuses_the_shape():
+    from tslab.train import predict
+
+    with pytest.raises(ValueError, match=r"x_or_loader: the model refused a batch of shape \(1, 1, 3, 5, 1\)"):
+        predict(SequenceModel("rnn", 1, hidden_size=4), np.zeros((1, 1, 3, 5, 1)))

@@ -39,6 +39,8 @@ How a layer is read, top to bottom (each piece a short function):
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import numbers
 import warnings
@@ -87,6 +89,41 @@ class InputError(ValueError, RuntimeError):
 # ---------------------------------------------------------------------------------------------
 
 
+def _checked(**shapes: str) -> Callable[[Callable], Callable]:
+    """Decorator: check a step function's tensors (real floats of one dtype and device, finite, of ``shapes``
+    whose letters agree; ``"4*H"`` is four times ``H``; an optional weight given as None stands for the
+    identity). The loops over time call ``step.unchecked``, the same function without the checks."""
+    def decorate(step: Callable) -> Callable:
+        sig = inspect.signature(step)
+
+        @functools.wraps(step)
+        def checked(*args, **kwargs):
+            given, sizes = sig.bind(*args, **kwargs).arguments, {}
+            ts = {k: given.get(k) for k in shapes if given.get(k) is not None or "None" not in sig.parameters[k].annotation}
+            for name, t in ts.items():
+                if not isinstance(t, Tensor) or not t.is_floating_point():
+                    raise TypeError(f"{name} must be a real floating-point Tensor {shapes[name]}, got {getattr(t, 'dtype', type(t).__name__)}")
+                if not torch.isfinite(t).all():
+                    raise ValueError(f"{name} must be finite (no NaN or inf), got {int((~torch.isfinite(t)).sum())} NaN/inf value(s)")
+            if len({(t.dtype, t.device) for t in ts.values()}) > 1 and not torch.is_autocast_enabled(t.device.type):
+                raise InputError(f"{', '.join(ts)} must share one dtype and device, got {[f'{t.dtype} on {t.device}' for t in ts.values()]}")
+            for name, spec in shapes.items():
+                dims = [d.split("*") for d in spec.strip("(,)").split(", ")]
+                shape = list(ts[name].shape) if name in ts else [sizes[dims[0][-1]]] * 2 if len(dims) == 2 else []
+                want = [int(d[0]) * sizes.setdefault(d[1], n // int(d[0])) if len(d) == 2 else sizes.setdefault(d[0], n) for d, n in zip(dims, shape)]
+                if (name in ts or shape) and (len(shape) != len(dims) or shape != want):
+                    got = ", ".join(str(tuple(t.shape)) if t is not None else "None" for t in map(given.get, shapes))
+                    note = " (a None weight stands for the identity)" if len(ts) < len(shapes) else ""
+                    raise InputError(f"{', '.join(shapes)} must have shapes {', '.join(shapes.values())}{note}, got {got}")
+            return step(*args, **kwargs)
+
+        checked.unchecked = step  # type: ignore[attr-defined]
+        return checked
+
+    return decorate
+
+
+@_checked(x_proj="(N, H)", h="(N, H)", w_hh_T="(H, H)")
 def rnn_step(x_proj: Tensor, h: Tensor, w_hh_T: Tensor, nonlinearity: str = "tanh") -> Tensor:
     """One Elman RNN step: ``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)``.
 
@@ -105,9 +142,8 @@ def rnn_step(x_proj: Tensor, h: Tensor, w_hh_T: Tensor, nonlinearity: str = "tan
     return torch.tanh(pre) if nonlinearity == "tanh" else torch.relu(pre)
 
 
-def lstm_step(
-    x_proj: Tensor, h: Tensor, c: Tensor, w_hh_T: Tensor, w_hr_T: Tensor | None = None
-) -> tuple[Tensor, Tensor]:
+@_checked(x_proj="(N, 4*H)", h="(N, H_out)", c="(N, H)", w_hh_T="(H_out, 4*H)", w_hr_T="(H, H_out)")
+def lstm_step(x_proj: Tensor, h: Tensor, c: Tensor, w_hh_T: Tensor, w_hr_T: Tensor | None = None) -> tuple[Tensor, Tensor]:
     """One LSTM step, gate order i, f, g, o as in PyTorch::
 
         i, f, o = sigmoid(...), g = tanh(...)     (each W_i* x + b_i* + W_h* h + b_h*)
@@ -125,8 +161,6 @@ def lstm_step(
     Returns:
         ``(h', c')``, ``(N, H_out)`` and ``(N, H)``.
     """
-    if c.shape != (h.shape[0], x_proj.shape[1] // 4):  # a batch of 1 would silently broadcast
-        raise ValueError(f"c must have shape (N, H) = {(h.shape[0], x_proj.shape[1] // 4)}, got {tuple(c.shape)}")
     i, f, g, o = lstm_gates(x_proj, h, w_hh_T)
     c = f * c + i * g  # forget some of the old memory, write some new
     h = o * torch.tanh(c)  # expose a squashed, gated view of the memory
@@ -142,6 +176,7 @@ def lstm_gates(x_proj: Tensor, h: Tensor, w_hh_T: Tensor) -> tuple[Tensor, Tenso
     return torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
 
 
+@_checked(x_proj="(N, 3*H)", h="(N, H)", w_hh_T="(H, 3*H)", b_hh="(3*H,)")
 def gru_step(x_proj: Tensor, h: Tensor, w_hh_T: Tensor, b_hh: Tensor | None) -> Tensor:
     """One GRU step, gate order r, z, n, with PyTorch's candidate state::
 
@@ -177,9 +212,8 @@ def gru_step(x_proj: Tensor, h: Tensor, w_hh_T: Tensor, b_hh: Tensor | None) -> 
 # ---------------------------------------------------------------------------------------------
 
 
-def run_over_time(
-    step: Callable[[Tensor, State], State], x_proj: Sequence[Tensor], state: State, reverse: bool = False
-) -> tuple[list[Tensor], State]:
+def run_over_time(step: Callable[[Tensor, State], State], x_proj: Sequence[Tensor], state: State,
+                  reverse: bool = False) -> tuple[list[Tensor], State]:
     """Run ``step`` over the time steps of one direction of one layer.
 
     Args:
@@ -245,18 +279,14 @@ def _check_bool(name: str, value: bool) -> None:
 
 def _check_nonlinearity(nonlinearity: str) -> None:
     if nonlinearity not in ("tanh", "relu"):
-        raise ValueError(
-            f"Unknown nonlinearity {nonlinearity!r}. Select from 'tanh' or 'relu'."
-        )
+        raise ValueError(f"Unknown nonlinearity {nonlinearity!r}. Select from 'tanh' or 'relu'.")
 
 
 def _check_dtype(owner: str, input: Tensor, weight: Tensor) -> None:
     """Input and weights must share a dtype, except under ``torch.autocast`` (as in ``torch.nn``)."""
     if input.dtype != weight.dtype and not torch.is_autocast_enabled(input.device.type):
-        raise InputError(
-            f"{owner}: RNN input dtype ({input.dtype}) does not match weight dtype ({weight.dtype}). "
-            f"Convert input: input.to({weight.dtype}), or convert model: model.to({input.dtype})"
-        )
+        raise InputError(f"{owner}: RNN input dtype ({input.dtype}) does not match weight dtype ({weight.dtype}). "
+                         f"Convert input: input.to({weight.dtype}), or convert model: model.to({input.dtype})")
 
 
 def _as_state(hx: Tensor | tuple[Tensor, ...] | None, n_states: int, owner: str) -> State | None:
@@ -268,10 +298,17 @@ def _as_state(hx: Tensor | tuple[Tensor, ...] | None, n_states: int, owner: str)
             raise TypeError(f"{owner}: hx must be a Tensor or None, got {type(hx).__name__}")
         return (hx,)
     if not (isinstance(hx, (tuple, list)) and len(hx) == 2 and all(isinstance(t, Tensor) for t in hx)):
-        raise TypeError(
-            f"{owner}: hx must be a tuple (h_0, c_0) of two Tensors or None, got {type(hx).__name__}"
-        )
+        raise TypeError(f"{owner}: hx must be a tuple (h_0, c_0) of two Tensors or None, got {type(hx).__name__}")
     return tuple(hx)
+
+
+def _factory_kwargs(device: torch.device | str | int | None, dtype: torch.dtype | None) -> dict:
+    """``{"device": device, "dtype": dtype}`` for ``torch.empty``; a device that does not exist here raises."""
+    try:
+        torch.empty(0, device=device, dtype=dtype)
+    except (RuntimeError, TypeError, AssertionError) as err:  # torch's "Invalid device string: 'tpu0'" names no argument
+        raise InputError(f"device must be None, a torch.device or a name such as 'cpu' that exists here, got {device!r} ({err})") from None
+    return {"device": device, "dtype": dtype}
 
 
 def _init_uniform(module: nn.Module, hidden_size: int) -> None:
@@ -335,7 +372,7 @@ class _CellBase(nn.Module):
             )
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         gh = self.num_gates * hidden_size  # G*H rows: the gates stacked on top of each other
-        kw = {"device": device, "dtype": dtype}
+        kw = _factory_kwargs(device, dtype)
         self.weight_ih = nn.Parameter(torch.empty(gh, input_size, **kw))
         self.weight_hh = nn.Parameter(torch.empty(gh, hidden_size, **kw))
         self.bias_ih = nn.Parameter(torch.empty(gh, **kw)) if bias else None
@@ -354,9 +391,7 @@ class _CellBase(nn.Module):
             s += f", nonlinearity={self.nonlinearity}"
         return s
 
-    def _prepare(
-        self, input: Tensor, hx: Tensor | tuple[Tensor, ...] | None
-    ) -> tuple[Tensor, State, bool]:
+    def _prepare(self, input: Tensor, hx: Tensor | tuple[Tensor, ...] | None) -> tuple[Tensor, State, bool]:
         """Check shapes in ``torch.nn``'s order; return ``x (N, H_in)``, the states (each ``(N, H)``), unbatched."""
         owner = type(self).__name__
         if not isinstance(input, Tensor):
@@ -443,7 +478,7 @@ class RNNCell(_CellBase):
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         x, (h,), unbatched = self._prepare(input, hx)
-        h = rnn_step(self._input_projection(x), h, self.weight_hh.t(), self.nonlinearity)
+        h = rnn_step.unchecked(self._input_projection(x), h, self.weight_hh.t(), self.nonlinearity)
         return self._finish((h,), unbatched, input)[0]
 
 
@@ -459,7 +494,7 @@ class LSTMCell(_CellBase):
 
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
         x, (h, c), unbatched = self._prepare(input, hx)
-        h, c = lstm_step(self._input_projection(x), h, c, self.weight_hh.t())
+        h, c = lstm_step.unchecked(self._input_projection(x), h, c, self.weight_hh.t())
         return self._finish((h, c), unbatched, input)
 
 
@@ -476,7 +511,7 @@ class GRUCell(_CellBase):
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         x, (h,), unbatched = self._prepare(input, hx)
         x_proj = self._input_projection(x, fold_b_hh=False)
-        h = gru_step(x_proj, h, self.weight_hh.t(), self.bias_hh)
+        h = gru_step.unchecked(x_proj, h, self.weight_hh.t(), self.bias_hh)
         return self._finish((h,), unbatched, input)[0]
 
 
@@ -543,7 +578,7 @@ class _RecurrentBase(nn.Module):
         self.dropout, self.bidirectional = float(dropout), bidirectional
         num_directions = 2 if bidirectional else 1
         gh, h_out = self.num_gates * hidden_size, self.proj_size or hidden_size
-        kw = {"device": device, "dtype": dtype}
+        kw = _factory_kwargs(device, dtype)
         # Same registration order as torch: layer by layer, forward then reverse,
         # w_ih w_hh b_ih b_hh (w_hr).
         self._all_weights: list[list[str]] = []
@@ -558,16 +593,8 @@ class _RecurrentBase(nn.Module):
                 self._all_weights.append(names)
         self.reset_parameters()
 
-    def _check_args(
-        self,
-        input_size: int,
-        hidden_size: int,
-        num_layers: int,
-        bias: bool,
-        batch_first: bool,
-        dropout: float,
-        bidirectional: bool,
-    ) -> None:
+    def _check_args(self, input_size: int, hidden_size: int, num_layers: int, bias: bool, batch_first: bool,
+                    dropout: float, bidirectional: bool) -> None:
         """Raise like ``torch.nn`` (same order, same types) for a bad constructor argument, naming it."""
         if not isinstance(dropout, numbers.Real) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
             raise ValueError(
@@ -750,17 +777,13 @@ class _RecurrentBase(nn.Module):
                 got = tuple(s.shape[::2]) if batch.unbatched else tuple(s.shape)
                 want = expected[::2] if batch.unbatched else expected
                 letters = "(D*num_layers, " + ("" if batch.unbatched else "N, ") + ("H_out)" if k == 0 else "H)")
-                raise InputError(
-                    f"{owner}: Expected {label} size {want}, got {list(got)}: {name} must be {letters} = {want}"
-                )
+                raise InputError(f"{owner}: Expected {label} size {want}, got {list(got)}: {name} must be {letters} = {want}")
         if batch.packed is not None and batch.packed.sorted_indices is not None:
             # hx is in the caller's batch order; the packed rows are sorted by decreasing length
             states = tuple(s.index_select(1, batch.packed.sorted_indices) for s in states)
         return states
 
-    def _pack(
-        self, batch: _Batch, x: Tensor, h_n: State
-    ) -> tuple[Tensor | PackedSequence, Tensor | tuple[Tensor, Tensor]]:
+    def _pack(self, batch: _Batch, x: Tensor, h_n: State) -> tuple[Tensor | PackedSequence, Tensor | tuple[Tensor, Tensor]]:
         """The output in the input's layout, and ``h_n`` (``(h_n, c_n)``) in the caller's batch order."""
         x, *h_n = _autocast_dtypes(
             type(self).__name__, (x, *h_n), batch.x.dtype, x.device.type, self.proj_size > 0, batch.packed is not None
@@ -815,7 +838,7 @@ class RNN(_RecurrentBase):
         )
 
     def _step(self, x_proj: Tensor, state: State, w: _LayerWeights) -> State:
-        return (rnn_step(x_proj, state[0], w.w_hh_T, self.nonlinearity),)
+        return (rnn_step.unchecked(x_proj, state[0], w.w_hh_T, self.nonlinearity),)
 
 
 class LSTM(_RecurrentBase):
@@ -844,20 +867,16 @@ class LSTM(_RecurrentBase):
         dtype: torch.dtype | None = None,
     ) -> None:
         if not isinstance(proj_size, int) or isinstance(proj_size, bool) or proj_size < 0:
-            raise ValueError(
-                f"proj_size should be a positive integer or zero to disable projections, got {proj_size!r}"
-            )
+            raise ValueError(f"proj_size should be a positive integer or zero to disable projections, got {proj_size!r}")
         if isinstance(hidden_size, int) and proj_size >= hidden_size > 0:
-            raise ValueError(
-                f"proj_size has to be smaller than hidden_size, got proj_size={proj_size} and hidden_size={hidden_size}"
-            )
+            raise ValueError(f"proj_size has to be smaller than hidden_size, got proj_size={proj_size} and hidden_size={hidden_size}")
         self.proj_size = proj_size
         super().__init__(
             input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype
         )
 
     def _step(self, x_proj: Tensor, state: State, w: _LayerWeights) -> State:
-        return lstm_step(x_proj, state[0], state[1], w.w_hh_T, w.w_hr_T)
+        return lstm_step.unchecked(x_proj, state[0], state[1], w.w_hh_T, w.w_hr_T)
 
 
 class GRU(_RecurrentBase):
@@ -873,7 +892,7 @@ class GRU(_RecurrentBase):
     # dropout, bidirectional, device, dtype (torch.nn.GRU's arguments, in its order).
 
     def _step(self, x_proj: Tensor, state: State, w: _LayerWeights) -> State:
-        return (gru_step(x_proj, state[0], w.w_hh_T, w.b_hh),)
+        return (gru_step.unchecked(x_proj, state[0], w.w_hh_T, w.b_hh),)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -911,9 +930,7 @@ def lstm_gate_trace(lstm: nn.Module, x: Tensor) -> dict[str, Tensor]:
     if x.dim() == 1 and input_size == 1:
         x = x.unsqueeze(-1)  # (L,) -> (L, 1)
     if x.dim() != 2 or x.shape[1] != input_size:
-        raise ValueError(
-            f"x must be one unbatched sequence of shape (L, H_in={input_size}), got {tuple(x.shape)}"
-        )
+        raise ValueError(f"x must be one unbatched sequence of shape (L, H_in={input_size}), got {tuple(x.shape)}")
     x = x.to(device=w_ih.device, dtype=w_ih.dtype)  # follow the model
     x_proj = F.linear(x, w_ih, b_ih)  # (L, 4*H)
     if b_hh is not None:

@@ -305,7 +305,10 @@ def predict(
         outputs = []
         for x in batches:
             _check_finite_batch(x, "x_or_loader")
-            outputs.append(model(x.to(device)).cpu())
+            try:
+                outputs.append(model(x.to(device)).cpu())
+            except (TypeError, ValueError) as err:  # e.g. a wrong shape: name predict's own argument
+                raise type(err)(f"x_or_loader: the model refused a batch of shape {tuple(x.shape)}: {err}") from err
     if not outputs:
         raise ValueError("x_or_loader must hold at least one sample, got none")
     return torch.cat(outputs)
