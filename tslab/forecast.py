@@ -15,6 +15,7 @@ next ``horizon`` values, move the origin by ``step``, repeat (:func:`rolling_ori
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -33,6 +34,9 @@ __all__ = [
     "rolling_origin_folds",
     "backtest",
     "plot_folds",
+    "RecurrentForecaster",
+    "fit_recurrent",
+    "fit_forecast",
 ]
 
 Predictor = Callable[[np.ndarray], ArrayLike]
@@ -349,3 +353,185 @@ def plot_folds(folds: list[tuple[np.ndarray, np.ndarray]], ax=None):
     ax.invert_yaxis()
     ax.legend(loc="lower right")
     return fig, ax
+
+
+# ---------------------------------------------------------------------------------------------
+# the course's recurrent forecasting recipe, as one call
+# ---------------------------------------------------------------------------------------------
+RECIPES = ("combination", "detrended", "ets_residual")
+
+
+@dataclass
+class RecurrentForecaster:
+    """A recurrent network fitted by :func:`fit_recurrent`, with everything needed to forecast.
+
+    ``config`` holds plain values only (numbers, strings, lists, dicts), so the pair can be saved
+    with ``tslab.train.save_checkpoint(path, forecaster.model, forecaster.config)`` and rebuilt
+    with ``RecurrentForecaster(load_checkpoint(path)[0], config)``.
+
+    Attributes:
+        model: ``SequenceModel(kind, input_size=1, output_size=H)``: ``(N, L, 1) -> (N, H)``.
+        config: ``recipe``, ``kind``, ``horizon``, ``m``, ``input_len``, ``hidden_size`` and the
+            preprocessing fitted on the training part (trend coefficients, scales, ETS model).
+    """
+
+    model: torch.nn.Module
+    config: dict
+
+    def predict(self, history: ArrayLike) -> np.ndarray:
+        """Forecast the ``H`` steps after ``history``.
+
+        Args:
+            history: the series ``(T,)`` from the same start as the training part (usually the
+                training part itself, or it extended by newer values).
+
+        Returns:
+            Point forecasts ``(H,)`` in the units of ``history``.
+        """
+        c = self.config
+        y = _check_series(history, "history", c["min_length"])
+        L, H = c["input_len"], c["horizon"]
+        if c["recipe"] == "ets_residual":
+            x = ((y[-L:] - y[-1]) / c["x_scale"])[None, :, None]  # (1, L, 1)
+            return _ets(y, H, c) + direct_forecast(self.model, x)[0] * c["scale"]
+        T = y.size
+        trend = np.polyval(c["trend_coef"], np.arange(T + H) / c["trend_time_scale"])  # (T + H,)
+        z = (y - trend[:T] - c["mu"]) / c["sd"]  # (T,)
+        z_hat = direct_forecast(self.model, (z[-L:] - z[-1])[None, :, None])[0] + z[-1]  # (H,)
+        network = trend[T:] + z_hat * c["sd"] + c["mu"]
+        return network if c["recipe"] == "detrended" else 0.5 * (network + _ets(y, H, c))
+
+
+def _ets(y: np.ndarray, horizon: int, config: dict) -> np.ndarray:
+    from tslab.baselines import forecast_ets
+
+    return forecast_ets(y, horizon, m=config["m"], **config["ets"])
+
+
+def _check_series(train: object, name: str, min_length: int) -> np.ndarray:
+    if isinstance(train, pd.Series):
+        train = train.to_numpy()
+    if isinstance(train, torch.Tensor):
+        train = train.detach().cpu().numpy()
+    if not isinstance(train, (np.ndarray, list, tuple)):
+        raise TypeError(f"{name} must be a pandas Series or a 1-D NumPy array, got {type(train).__name__}")
+    y = np.asarray(train, dtype=float)
+    if y.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (T,), got shape {y.shape}")
+    if not np.all(np.isfinite(y)):
+        raise ValueError(f"{name} must not contain NaN or inf, got {int(np.sum(~np.isfinite(y)))} non-finite value(s)")
+    if y.size < min_length:
+        raise ValueError(f"{name} is too short: got {y.size} values, need at least {min_length}")
+    return y
+
+
+def fit_recurrent(
+    train: pd.Series | ArrayLike,
+    horizon: int,
+    m: int,
+    *,
+    kind: str = "gru",
+    seed: int = 0,
+    recipe: str = "combination",
+    input_len: int | None = None,
+    hidden_size: int = 32,
+    epochs: int = 80,
+    lr: float = 5e-3,
+    device: torch.device | str | None = None,
+) -> RecurrentForecaster:
+    """Fit the course's recurrent forecasting recipe on ``train`` only (see :func:`fit_forecast`).
+
+    Returns:
+        A :class:`RecurrentForecaster`; ``.predict(train)`` gives the forecast.
+    """
+    from tslab.baselines import select_ets
+    from tslab.data import make_loader, make_windows
+    from tslab.device import get_device
+    from tslab.models import SequenceModel
+    from tslab.train import fit
+
+    horizon = _check_int("horizon", horizon, 1)
+    m = _check_int("m", m, 1)
+    seed = _check_int("seed", seed, 0)
+    if recipe not in RECIPES:
+        raise ValueError(f"recipe must be one of {RECIPES}, got {recipe!r}")
+    L = max(3 * m, 12) if input_len is None else _check_int("input_len", input_len, 2)
+    first = max(3 * m - 1, 9, L - 1) if recipe == "ets_residual" else L - 1
+    min_length = max(first + horizon + 20, 2 * m)  # at least 20 training windows
+    y = _check_series(train, "train", min_length)
+    config: dict = {"recipe": recipe, "kind": kind, "horizon": horizon, "m": m, "input_len": L,
+                    "hidden_size": int(hidden_size), "min_length": L if recipe == "detrended" else max(L, 2 * m)}
+    if recipe == "ets_residual":
+        from tslab.hybrid import ets_residual_windows
+
+        data = ets_residual_windows(y, L, horizon, m)
+        X, Y = data.X, data.Y
+        config.update(ets=data.spec, scale=data.scale, x_scale=data.x_scale)
+    else:
+        T = y.size
+        t = np.arange(T) / T  # rescaled time keeps polyfit well conditioned
+        coef = np.polyfit(t, y, 2)  # quadratic trend of the training part
+        resid = y - np.polyval(coef, t)
+        mu, sd = float(resid.mean()), float(resid.std()) or 1.0
+        X, Y = make_windows((resid - mu) / sd, L, horizon)  # (N, L, 1), (N, H)
+        X, Y = X - X[:, -1:, :], Y - X[:, -1, :]  # local normalisation: changes from the last value
+        config.update(trend_coef=[float(v) for v in coef], trend_time_scale=T, mu=mu, sd=sd)
+        if recipe == "combination":
+            spec = select_ets(y, m)
+            spec.pop("aicc")
+            config["ets"] = spec
+    device = get_device() if device is None else device
+    with torch.random.fork_rng(devices=[]):  # the caller's global RNG is left as it was
+        torch.manual_seed(seed)
+        model = SequenceModel(kind, input_size=1, hidden_size=hidden_size, output_size=horizon)
+        fit(model, make_loader(X, Y, batch_size=64, shuffle=True, seed=seed), epochs=epochs, lr=lr,
+            clip_grad_norm=1.0, progress=False, device=device,
+            scheduler=lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs))
+    model.eval()
+    return RecurrentForecaster(model, config)
+
+
+def fit_forecast(
+    train: pd.Series | ArrayLike,
+    horizon: int,
+    m: int,
+    *,
+    kind: str = "gru",
+    seed: int = 0,
+    recipe: str = "combination",
+    input_len: int | None = None,
+    hidden_size: int = 32,
+    epochs: int = 80,
+    lr: float = 5e-3,
+    device: torch.device | str | None = None,
+) -> np.ndarray:
+    """The course's recurrent forecasting recipe in one call: fit on ``train``, forecast ``horizon``.
+
+    Uses nothing but ``train`` (every choice, e.g. the ETS model by AICc, is made on it):
+
+    1. remove a quadratic trend fitted to ``train``, standardise the rest;
+    2. windows of ``L`` values, each and its ``H`` targets minus the window's last value (local
+       normalisation); a **direct** ``SequenceModel(kind, output_size=H)`` trained on them
+       (Adam, cosine learning rate, clipping, ``epochs`` passes);
+    3. ``recipe="combination"`` (default): the mean of that network's forecast and ETS's (model
+       chosen by AICc, :func:`tslab.baselines.forecast_ets`). ``"detrended"``: the network alone.
+       ``"ets_residual"``: instead of steps 1-2, the network learns to correct ETS's
+       out-of-sample errors (:mod:`tslab.hybrid`).
+
+    Args:
+        train: the training part, a regular series ``(T,)`` (pandas Series or 1-D array), no NaN;
+            at least ``L + H + 19`` values (20 training windows).
+        horizon: number of steps ``H`` to forecast.
+        m: seasonal period (12 monthly, 4 quarterly, 7 daily, 1 none).
+        kind: ``"rnn"``, ``"lstm"`` or ``"gru"``.
+        seed: seeds the network's initialisation and batch order (the global RNG is untouched).
+        recipe: ``"combination"``, ``"detrended"`` or ``"ets_residual"``.
+        input_len: window length ``L``; default ``max(3 m, 12)``.
+        hidden_size, epochs, lr: the network and its training.
+        device: where to train; default :func:`tslab.device.get_device`.
+
+    Returns:
+        Point forecasts ``(H,)`` for the ``H`` steps after ``train``, in its units.
+    """
+    return fit_recurrent(train, horizon, m, kind=kind, seed=seed, recipe=recipe, input_len=input_len,
+                         hidden_size=hidden_size, epochs=epochs, lr=lr, device=device).predict(train)
