@@ -23,7 +23,7 @@ from typing import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["conformal_quantiles", "conformal_interval", "coverage", "mean_width"]
+__all__ = ["conformal_quantiles", "conformal_interval", "coverage", "mean_width", "ets_rolling_intervals"]
 
 
 def _array(x: ArrayLike, name: str, ndim: tuple[int, ...]) -> np.ndarray:
@@ -134,3 +134,69 @@ def mean_width(lower: ArrayLike, upper: ArrayLike) -> float:
     if np.any(lo > hi):
         raise ValueError("lower must be <= upper everywhere, got lower > upper")
     return float(np.mean(hi - lo))
+
+
+def ets_rolling_intervals(
+    y: ArrayLike,
+    fit_end: int,
+    origins: Sequence[int],
+    horizon: int,
+    levels: float | Sequence[float] = (0.8, 0.95),
+    *,
+    trend: str | None = None,
+    damped_trend: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A model-based reference: statsmodels ``ETSModel`` forecasts with its own intervals, at many origins.
+
+    The additive-error model (trend ``None``/``"add"``, optionally damped, no season) is fitted
+    once by maximum likelihood on ``y[:fit_end]``; at each origin ``o`` its states are filtered
+    through ``y[:o]`` with those parameters (no refit, nothing after ``o`` is read) and it
+    forecasts ``y[o : o + H]``. Its interval assumes Gaussian errors: ``ŷ_h ± z·σ_h``, where
+    ``σ_h`` grows with ``h`` and does not depend on the origin (``σ`` is the one estimated on
+    ``y[:fit_end]``; at ``o = fit_end`` the result is exactly statsmodels' ``get_prediction``).
+
+    Args:
+        y: series ``(T,)``.
+        fit_end: the parameters are fitted on ``y[:fit_end]``.
+        origins: ``K`` forecast origins, each ``>= fit_end`` and ``<= T``.
+        horizon: ``H``.
+        levels: nominal coverages.
+        trend, damped_trend: the ETS model (e.g. from :func:`tslab.baselines.select_ets`).
+
+    Returns:
+        ``point (K, H)``, ``lower`` and ``upper`` of shape ``(len(levels), K, H)``.
+    """
+    import warnings
+
+    import pandas as pd
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    from tslab.data import _check_int
+
+    v = _array(y, "y", (1,))
+    horizon = _check_int("horizon", horizon, 1)
+    fit_end = _check_int("fit_end", fit_end, 10)
+    if fit_end > v.size:
+        raise ValueError(f"fit_end must be <= len(y) = {v.size}, got {fit_end}")
+    o = np.asarray(origins)
+    if o.ndim != 1 or o.size == 0 or o.dtype.kind not in "iu" or o.min() < fit_end or o.max() > v.size:
+        raise ValueError(f"origins must be a non-empty list of ints in [fit_end, len(y)] = [{fit_end}, {v.size}], got {origins!r}")
+    if trend not in (None, "add"):
+        raise ValueError(f"trend must be None or 'add' (additive errors and states only), got {trend!r}")
+    lv = _levels(levels)
+    spec = {"error": "add", "trend": trend, "damped_trend": bool(damped_trend and trend is not None)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter of the optimiser
+        fitted = ETSModel(pd.Series(v[:fit_end]), **spec).fit(disp=False)
+        states = ETSModel(pd.Series(v[: o.max()]), **spec).smooth(fitted.params).states.to_numpy()  # (T_o, S)
+        half = np.stack([(lambda f: (f["pi_upper"] - f["mean"]).to_numpy())(
+            fitted.get_prediction(start=fit_end, end=fit_end + horizon - 1).summary_frame(alpha=1 - a)) for a in lv])
+    h = np.arange(1, horizon + 1)
+    level = states[o - 1, 0]  # the state after observing y[o - 1]
+    if trend is None:
+        point = np.repeat(level[:, None], horizon, axis=1)
+    else:
+        params = dict(zip(fitted.model.param_names, np.asarray(fitted.params, dtype=float)))
+        phi = params["damping_trend"] if spec["damped_trend"] else 1.0
+        point = level[:, None] + np.cumsum(phi ** h)[None, :] * states[o - 1, 1][:, None]
+    return point, point[None] - half[:, None, :], point[None] + half[:, None, :]
