@@ -11,6 +11,9 @@ Parts (each a script in this folder with a ``measure() -> dict``):
 - ``co2``       (bench_co2.py): ``co2_mase`` on the 24-month co2 holdout (each recurrent kind with
   the recipe chosen on validation), plus ``co2_mase_detrended``, ``co2_mase_hybrid`` (every kind
   under each recipe) and ``co2_recipe``;
+- ``intervals`` (bench_intervals.py): ``interval_coverage`` / ``interval_width`` {synthetic,
+  seattle_weather} x {0.8, 0.95} for split-conformal intervals (and ``*_ets`` for ETSModel's own),
+  ``own_data_mase`` {seasonal_naive, ets, chosen network} on notebook 08's test year;
 - ``cells``     (bench_cells.py): ``cells_speed`` hand-written vs torch.nn, forward+backward;
 - ``notebooks``: ``notebook_seconds``, each notebook executed headless in a fresh CPU kernel.
 
@@ -34,7 +37,7 @@ import torch
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-PARTS = ("training", "co2", "cells", "notebooks")
+PARTS = ("training", "co2", "intervals", "cells", "notebooks")
 
 
 def _load(path: Path, name: str):
@@ -94,6 +97,14 @@ def table(result: dict) -> str:
             if f"co2_mase_{name}" in result:
                 lines.append(f"  every kind, {name}: "
                              + ", ".join(f"{k} {v:.3f}" for k, v in result[f"co2_mase_{name}"].items()))
+    if "interval_coverage" in result:
+        lines.append("Prediction intervals on the test origins: coverage / mean width (conformal; ETS beside)")
+        for data, cov in result["interval_coverage"].items():
+            for level, c in cov.items():
+                w = result["interval_width"][data][level]
+                ce, we = result["interval_coverage_ets"][data][level], result["interval_width_ets"][data][level]
+                lines.append(f"  {data:<16} {float(level):.0%}: {100 * c:5.1f} % / {w:.2f}   ETS {100 * ce:5.1f} % / {we:.2f}")
+        lines.append("Own data (seattle_weather, 2015): test MASE " + ", ".join(f"{k} {v:.3f}" for k, v in result["own_data_mase"].items()))
     if "cells_speed" in result:
         lines.append("tslab.cells vs torch.nn, forward+backward, N=256 L=50 H=64 (target ratio <= 1.5)")
         lines += [
@@ -141,6 +152,16 @@ def readme_section(result: dict) -> str:
                 out.append(f"| MASE, every kind {name} | | | | "
                            + " | ".join(f"{v:.3f}" for v in result[f"co2_mase_{name}"].values()) + " |")
         out.append("")
+    if "interval_coverage" in result:
+        out += ["| prediction intervals, test origins | nominal | conformal coverage | conformal width | ETS coverage | ETS width |",
+                "|---|---|---|---|---|---|"]
+        for data, cov in result["interval_coverage"].items():
+            for level, c in cov.items():
+                out.append(f"| {data} | {float(level):.0%} | {100 * c:.1f} % | {result['interval_width'][data][level]:.2f} | "
+                           f"{100 * result['interval_coverage_ets'][data][level]:.1f} % | {result['interval_width_ets'][data][level]:.2f} |")
+        mase = result["own_data_mase"]
+        out += ["", "| seattle_weather 2015, H = 7 | " + " | ".join(mase) + " |", "|---" * (len(mase) + 1) + "|",
+                "| test MASE (m = 365) | " + " | ".join(f"{v:.3f}" for v in mase.values()) + " |", ""]
     if "cells_speed" in result:
         out += ["| `tslab.cells` vs `torch.nn`, forward+backward, N=256 L=50 H=64, 1 thread | ours (ms) | torch (ms) | ratio |",
                 "|---|---|---|---|"]

@@ -194,3 +194,60 @@ def test_error_by_horizon_accepts_grad_tensors_and_rejects_empty():
     assert np.allclose(F.error_by_horizon(y, pred), [2, 2, 2])
     with pytest.raises(ValueError, match="N >= 1"):
         F.error_by_horizon(np.zeros((0, 3)), np.zeros((0, 3)))
+
+
+# --------------------------------------------------------------------------- covariates, save and reload
+def _covariate_series(T=260, seed=0):
+    rng = np.random.default_rng(seed)
+    u = rng.normal(size=T)
+    y = np.sin(np.arange(T) / 4) + np.r_[0.0, u[:-1]] + 0.05 * rng.normal(size=T)  # y_t depends on u_{t-1}
+    return y, np.column_stack([u, np.cos(np.arange(T) / 4)])
+
+
+def test_fit_recurrent_with_covariates_reads_them_and_checks_their_shape():
+    from tslab.forecast import fit_recurrent
+
+    y, U = _covariate_series()
+    f = fit_recurrent(y[:240], 3, 1, recipe="detrended", input_len=8, hidden_size=8, epochs=3, device="cpu",
+                      covariates=U[:240])
+    assert f.model.config["input_size"] == 3 and len(f.config["cov_mu"]) == 2
+    p = f.predict(y[:250], U[:250])
+    assert p.shape == (3,) and np.all(np.isfinite(p))
+    U2 = U[:250].copy()
+    U2[-1, 0] += 5.0  # the latest covariate value changes the forecast: it is read
+    assert not np.allclose(f.predict(y[:250], U2), p)
+    with pytest.raises(ValueError, match="covariates must have shape"):
+        f.predict(y[:250], U[:249])
+    with pytest.raises(ValueError, match="covariates must be given"):
+        f.predict(y[:250])
+    with pytest.raises(ValueError, match="covariates"):
+        fit_recurrent(y[:240], 3, 1, recipe="combination", covariates=U[:240])
+    with pytest.raises(ValueError, match="covariates"):
+        fit_recurrent(y[:240], 3, 1, recipe="detrended", input_len=8, epochs=1, covariates=U[:200])
+
+
+def test_saved_forecaster_gives_the_identical_forecast_in_a_fresh_process(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from tslab.forecast import fit_recurrent
+    from tslab.train import save_checkpoint
+
+    y, U = _covariate_series()
+    f = fit_recurrent(y[:240], 3, 1, recipe="detrended", input_len=8, hidden_size=8, epochs=3, device="cpu",
+                      covariates=U[:240])
+    np.save(tmp_path / "y.npy", y)
+    np.save(tmp_path / "u.npy", U)
+    path = save_checkpoint(tmp_path / "f.pt", f.model, f.config)
+    script = (
+        "import json, numpy as np, torch\n"
+        "from tslab.forecast import RecurrentForecaster\n"
+        "from tslab.train import load_checkpoint\n"
+        f"model, config = load_checkpoint({str(path)!r})\n"
+        f"y, U = np.load({str(tmp_path / 'y.npy')!r}), np.load({str(tmp_path / 'u.npy')!r})\n"
+        "print(json.dumps(RecurrentForecaster(model, config).predict(y[:250], U[:250]).tolist()))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    reloaded = np.array(json.loads(out.stdout), dtype=np.float32)
+    assert np.array_equal(reloaded, f.predict(y[:250], U[:250]).astype(np.float32))

@@ -539,9 +539,10 @@ def _detect_freq(index: pd.DatetimeIndex) -> pd.DateOffset:
     diffs = pd.Series(index[1:] - index[:-1])
     step = diffs.mode().iloc[0]
     candidates: list[pd.DateOffset] = []
-    if step == pd.Timedelta(days=1) and len(index) >= 10 and (index.dayofweek < 5).all():
+    if step == pd.Timedelta(days=1) and len(index) >= 10 and (index.day_of_week < 5).all():
         candidates.append(pd.offsets.BDay())  # weekdays only: weekends are not missing
-    candidates.append(pd.tseries.frequencies.to_offset(step))
+    whole_days = step % pd.Timedelta(days=1) == pd.Timedelta(0)
+    candidates.append(pd.offsets.Day(step.days) if whole_days else pd.tseries.frequencies.to_offset(step))
     candidates += [pd.offsets.MonthBegin(), pd.offsets.MonthEnd(), pd.offsets.QuarterBegin(startingMonth=1),
                    pd.offsets.QuarterEnd(startingMonth=12), pd.offsets.YearBegin(), pd.offsets.YearEnd()]
     for offset in candidates:

@@ -29,9 +29,9 @@ def _position(index: pd.DatetimeIndex, cycle: str) -> np.ndarray:
     if cycle == "hour":
         return (index.hour + index.minute / 60) / 24
     if cycle == "dayofweek":
-        return index.dayofweek / 7
+        return index.day_of_week / 7
     if cycle == "dayofyear":
-        return (index.dayofyear - 1) / np.where(index.is_leap_year, 366, 365)
+        return (index.day_of_year - 1) / np.where(index.is_leap_year, 366, 365)
     return (index.month - 1) / 12
 
 
