@@ -356,3 +356,11 @@ def test_load_csv_bad_files_name_the_column_and_lines(tmp_path):
     header_only = _csv(tmp_path, "date,v\n", "header.csv")
     with pytest.raises(ValueError, match="min_length"):
         load_csv(header_only, "date", "v")
+
+
+def test_load_csv_all_columns_skips_text_but_not_a_typo(tmp_path):
+    path = _csv(tmp_path, "date,v,kind\n2020-01-01,1,rain\n2020-01-02,2,sun\n", "kinds.csv")
+    assert list(load_csv(path, "date").columns) == ["v"]
+    typo = _csv(tmp_path, "date,v\n2020-01-01,1\n2020-01-02,2O\n", "typo.csv")
+    with pytest.raises(ValueError, match=r"column 'v' must be numeric.*lines \[3\]"):
+        load_csv(typo, "date")

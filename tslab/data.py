@@ -642,7 +642,7 @@ def load_csv(
     for c in cols:
         num = pd.to_numeric(raw[c], errors="coerce")
         wrong = (num.isna() & raw[c].notna()).to_numpy()
-        if wrong.any() and value_columns is not None:
+        if wrong.any() and (value_columns is not None or num.notna().any()):  # a text column is skipped, a typo is not
             raise ValueError(f"value_columns: column {c!r} must be numeric, got {raw[c][wrong].head(3).tolist()} on "
                              f"file lines {_rows(wrong)}")
         if not wrong.any():
