@@ -15,6 +15,7 @@ next ``horizon`` values, move the origin by ``step``, repeat (:func:`rolling_ori
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -408,6 +409,17 @@ def _ets(y: np.ndarray, horizon: int, config: dict) -> np.ndarray:
     return forecast_ets(y, horizon, m=config["m"], **config["ets"])
 
 
+@functools.lru_cache(maxsize=4)
+def _select_ets_cached(y_bytes: bytes, m: int) -> dict:
+    """:func:`tslab.baselines.select_ets` on a series given as bytes, remembered for a few series
+    (fitting several networks on one training part chooses its ETS model once)."""
+    from tslab.baselines import select_ets
+
+    spec = select_ets(np.frombuffer(y_bytes, dtype=float), m)
+    spec.pop("aicc")
+    return spec
+
+
 def _check_series(train: object, name: str, min_length: int) -> np.ndarray:
     if isinstance(train, pd.Series):
         train = train.to_numpy()
@@ -444,7 +456,6 @@ def fit_recurrent(
     Returns:
         A :class:`RecurrentForecaster`; ``.predict(train)`` gives the forecast.
     """
-    from tslab.baselines import select_ets
     from tslab.data import make_loader, make_windows
     from tslab.device import get_device
     from tslab.models import SequenceModel
@@ -477,9 +488,7 @@ def fit_recurrent(
         X, Y = X - X[:, -1:, :], Y - X[:, -1, :]  # local normalisation: changes from the last value
         config.update(trend_coef=[float(v) for v in coef], trend_time_scale=T, mu=mu, sd=sd)
         if recipe == "combination":
-            spec = select_ets(y, m)
-            spec.pop("aicc")
-            config["ets"] = spec
+            config["ets"] = dict(_select_ets_cached(y.tobytes(), m))
     device = get_device() if device is None else device
     with torch.random.fork_rng(devices=[]):  # the caller's global RNG is left as it was
         torch.manual_seed(seed)
