@@ -420,6 +420,14 @@ def _select_ets_cached(y_bytes: bytes, m: int) -> dict:
     return spec
 
 
+@functools.lru_cache(maxsize=2)
+def _residual_windows_cached(y_bytes: bytes, input_len: int, horizon: int, m: int):
+    """:func:`tslab.hybrid.ets_residual_windows`, remembered for the last two training parts."""
+    from tslab.hybrid import ets_residual_windows
+
+    return ets_residual_windows(np.frombuffer(y_bytes, dtype=float), input_len, horizon, m)
+
+
 def _check_series(train: object, name: str, min_length: int) -> np.ndarray:
     if isinstance(train, pd.Series):
         train = train.to_numpy()
@@ -447,7 +455,7 @@ def fit_recurrent(
     recipe: str = "combination",
     input_len: int | None = None,
     hidden_size: int = 32,
-    epochs: int = 80,
+    epochs: int = 40,
     lr: float = 5e-3,
     device: torch.device | str | None = None,
 ) -> RecurrentForecaster:
@@ -473,9 +481,7 @@ def fit_recurrent(
     config: dict = {"recipe": recipe, "kind": kind, "horizon": horizon, "m": m, "input_len": L,
                     "hidden_size": int(hidden_size), "min_length": L if recipe == "detrended" else max(L, 2 * m)}
     if recipe == "ets_residual":
-        from tslab.hybrid import ets_residual_windows
-
-        data = ets_residual_windows(y, L, horizon, m)
+        data = _residual_windows_cached(y.tobytes(), L, horizon, m)
         X, Y = data.X, data.Y
         config.update(ets=data.spec, scale=data.scale, x_scale=data.x_scale)
     else:
@@ -510,7 +516,7 @@ def fit_forecast(
     recipe: str = "combination",
     input_len: int | None = None,
     hidden_size: int = 32,
-    epochs: int = 80,
+    epochs: int = 40,
     lr: float = 5e-3,
     device: torch.device | str | None = None,
 ) -> np.ndarray:
