@@ -123,7 +123,7 @@ def test_linear_accepts_int_and_numpy_alpha(alpha):
 @pytest.mark.parametrize(
     "call, error, arg",
     [
-        (lambda y: B.forecast_ets(y, 3, m=1), ValueError, "m must be >= 2"),
+        (lambda y: B.forecast_ets(y, 3, m=1, seasonal="add"), ValueError, "m must be >= 2"),
         (lambda y: B.forecast_ets(y, 3, m="12"), TypeError, "m must be an int"),
         (lambda y: B.forecast_sarima(y, 3, seasonal_order=(0, 1, 1, 12)), ValueError, "without the period"),
         (lambda y: B.forecast_sarima(y, 3, order=None), ValueError, "order must be a tuple"),
@@ -134,3 +134,118 @@ def test_seasonal_models_reject_bad_period_and_orders(call, error, arg):
     y = np.sin(np.arange(60) * 2 * np.pi / 12) + np.arange(60) * 0.01
     with pytest.raises(error, match=arg):
         call(y)
+
+
+# --- model selection: AR(p) by AIC, ETS and SARIMA by AICc -------------------------------------
+def ar2(n: int = 1500, seed: int = 0) -> np.ndarray:
+    """y_t = 0.6 y_{t-1} - 0.3 y_{t-2} + e_t + 5 (a known AR(2) process)."""
+    rng = np.random.default_rng(seed)
+    y = np.zeros(n + 100)
+    for t in range(2, y.size):
+        y[t] = 2.0 + 0.6 * y[t - 1] - 0.3 * y[t - 2] + rng.standard_normal()
+    return y[100:]
+
+
+def test_select_ar_recovers_order_two():
+    assert B.select_ar(ar2(), max_lag=10) == 2
+
+
+def test_forecast_ar_matches_statsmodels_autoreg():
+    from statsmodels.tsa.ar_model import AutoReg
+
+    y = ar2(300)
+    expected = AutoReg(y, lags=3, trend="c").fit().predict(start=300, end=300 + H - 1)
+    np.testing.assert_allclose(B.forecast_ar(y, H, p=3), expected, rtol=1e-10)
+    auto = AutoReg(y, lags=B.select_ar(y), trend="c").fit().predict(start=300, end=300 + H - 1)
+    np.testing.assert_allclose(B.forecast_ar(y, H), auto, rtol=1e-10)
+
+
+def test_forecast_ar_equals_linear_on_the_same_lags():
+    y = ar2(300)  # least squares on p lags with a constant: the same model, two implementations
+    np.testing.assert_allclose(B.forecast_ar(y, H, p=4), B.forecast_linear(y, H, n_lags=4), rtol=1e-8)
+
+
+def _ets_aicc(y, m, trend, seasonal, damped):
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ExponentialSmoothing(y, trend=trend, seasonal=seasonal, seasonal_periods=m if seasonal else None,
+                                    damped_trend=damped, initialization_method="estimated").fit().aicc
+
+
+def test_select_ets_is_the_lowest_aicc_of_the_standard_space():
+    rng = np.random.default_rng(1)
+    t = np.arange(96)
+    y = 50 + 0.3 * t + 4 * np.sin(2 * np.pi * t / 12) + 0.3 * rng.standard_normal(96)
+    chosen = B.select_ets(y, 12)
+    space = [(tr, se, d) for tr in (None, "add") for se in (None, "add", "mul") for d in (False, True)
+             if not (d and tr is None)]
+    aiccs = {s: _ets_aicc(y, 12, *s) for s in space}
+    best = min(aiccs, key=aiccs.get)
+    assert (chosen["trend"], chosen["seasonal"], chosen["damped_trend"]) == best
+    assert chosen["seasonal"] is not None and chosen["trend"] == "add"  # the known answer here
+    np.testing.assert_allclose(chosen["aicc"], aiccs[best])
+
+
+def test_select_ets_without_season_on_a_random_walk():
+    y = 100 + np.cumsum(np.random.default_rng(2).standard_normal(120))
+    assert B.select_ets(y, 12)["seasonal"] is None
+
+
+def test_forecast_ets_fixed_model_is_statsmodels():
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    y = seasonal(60) + 0.05 * np.arange(60)
+    expected = ExponentialSmoothing(y, trend="add", seasonal="mul", seasonal_periods=12, damped_trend=True,
+                                    initialization_method="estimated").fit().forecast(H)
+    ours = B.forecast_ets(y, H, m=12, trend="add", seasonal="mul", damped_trend=True)
+    np.testing.assert_allclose(ours, expected, rtol=1e-6)
+
+
+def test_select_sarima_is_the_lowest_aicc_over_its_space():
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+    import warnings
+
+    rng = np.random.default_rng(3)
+    t = np.arange(64)
+    y = 5 + 0.1 * t + np.sin(2 * np.pi * t / 4) + 0.2 * rng.standard_normal(64)
+    chosen = B.select_sarima(y, m=4, max_pq=1)
+    aiccs = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for order in [(0, 1, 0), (1, 1, 0), (0, 1, 1)]:
+            for s in [(0, 1, 1), (1, 1, 1)]:
+                aiccs[order, s] = SARIMAX(y, order=order, seasonal_order=(*s, 4)).fit(disp=False).aicc
+    best = min(aiccs, key=aiccs.get)
+    assert (chosen["order"], chosen["seasonal_order"]) == best
+    expected = SARIMAX(y, order=best[0], seasonal_order=(*best[1], 4)).fit(disp=False).forecast(H)
+    np.testing.assert_allclose(B.forecast_sarima(y, H, m=4, order=best[0], seasonal_order=best[1]), expected)
+
+
+def test_forecast_sarima_non_seasonal_search():
+    assert B.forecast_sarima(ar2(200), H, order="auto", seasonal_order=None).shape == (H,)
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: B.select_ar(ar2(100), max_lag=0), ValueError, "max_lag must be >= 1"),
+        (lambda: B.select_ar(ar2(100), max_lag=2.0), TypeError, "max_lag must be an int"),
+        (lambda: B.select_ar(np.arange(10.0), max_lag=5), ValueError, "train must have at least 12 values"),
+        (lambda: B.forecast_ar(ar2(100), 3, p=-1), ValueError, "p must be an int >= 0 or 'auto'"),
+        (lambda: B.forecast_ar(ar2(100), 3, p="aic"), ValueError, "p must be an int >= 0 or 'auto'"),
+        (lambda: B.forecast_ar(ar2(100), 3, p=60), ValueError, "train must have at least 122 values"),
+        (lambda: B.select_ets(seasonal(), 12, trend="multiplicative"), ValueError, "trend must be one of"),
+        (lambda: B.forecast_ets(seasonal(), 3, seasonal="yes"), ValueError, "seasonal must be one of"),
+        (lambda: B.select_ets(seasonal(), 0), ValueError, "m must be >= 1"),
+        (lambda: B.select_sarima(seasonal(), 12, d=-1), ValueError, "d must be an int >= 0"),
+        (lambda: B.forecast_sarima(seasonal(), 3, order=(1, 1, 1)), ValueError, "seasonal_order must be a fixed"),
+        (lambda: B.forecast_sarima(seasonal(), 3, seasonal_order=(0, 1, 1)), ValueError,
+         "seasonal_order must be 'auto' or None"),
+    ],
+)
+def test_model_selection_rejects_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

@@ -286,8 +286,10 @@ def select_ets(
     Returns:
         ``{"trend", "seasonal", "damped_trend", "aicc"}`` of the chosen model.
     """
-    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
-        raise ValueError(f"m must be a positive int seasonal period (1 for none), got {m!r}")
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)):
+        raise TypeError(f"m must be an int seasonal period (e.g. 12 for monthly data), got {type(m).__name__}")
+    if m < 1:
+        raise ValueError(f"m must be >= 1 (1 for no season), got {m}")
     m = int(m)
     if seasonal not in (None, _AUTO):
         m = _check_period(m)
@@ -414,21 +416,18 @@ def forecast_sarima(
     Returns:
         Forecast, shape ``(H,)``.
     """
-    if order == _AUTO or seasonal_order == _AUTO:
-        if order != _AUTO or seasonal_order not in (_AUTO, None):
-            raise ValueError(
-                f"order and seasonal_order must both be fixed, or order='auto' with seasonal_order 'auto' or None; "
-                f"got order={order!r}, seasonal_order={seasonal_order!r}"
-            )
-        y = _check(train, horizon)
-        best = select_sarima(y, m, d=1, D=1 if seasonal_order == _AUTO else None)
+    if isinstance(seasonal_order, (tuple, list)) and len(seasonal_order) == 4:
+        raise ValueError(f"seasonal_order must be (P, D, Q) without the period (pass it as m), got {seasonal_order!r}")
+    if isinstance(order, str) and order == _AUTO:
+        if not (seasonal_order is None or (isinstance(seasonal_order, str) and seasonal_order == _AUTO)):
+            raise ValueError(f"seasonal_order must be 'auto' or None when order='auto', got {seasonal_order!r}")
+        best = select_sarima(_check(train, horizon), m, d=1, D=None if seasonal_order is None else 1)
         order, seasonal_order = best["order"], best["seasonal_order"]
+    elif isinstance(seasonal_order, str):
+        _check_order("order", order, 3)
+        raise ValueError(f"seasonal_order must be a fixed (P, D, Q) or None when order is fixed, got {seasonal_order!r}")
     order = _check_order("order", order, 3)
     if seasonal_order is not None:
-        if isinstance(seasonal_order, (tuple, list)) and len(seasonal_order) == 4:
-            raise ValueError(
-                f"seasonal_order must be (P, D, Q) without the period (pass it as m), got {seasonal_order!r}"
-            )
         seasonal_order = _check_order("seasonal_order", seasonal_order, 3)
         m = _check_period(m)
     min_len = (sum(order) + 1) + (m * (sum(seasonal_order) + 1) if seasonal_order else 0)

@@ -15,6 +15,7 @@ next ``horizon`` values, move the origin by ``step``, repeat (:func:`rolling_ori
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -433,6 +434,25 @@ def _ets(y: np.ndarray, horizon: int, config: dict) -> np.ndarray:
     return forecast_ets(y, horizon, m=config["m"], **config["ets"])
 
 
+@functools.lru_cache(maxsize=4)
+def _select_ets_cached(y_bytes: bytes, m: int) -> dict:
+    """:func:`tslab.baselines.select_ets` on a series given as bytes, remembered for a few series
+    (fitting several networks on one training part chooses its ETS model once)."""
+    from tslab.baselines import select_ets
+
+    spec = select_ets(np.frombuffer(y_bytes, dtype=float), m)
+    spec.pop("aicc")
+    return spec
+
+
+@functools.lru_cache(maxsize=2)
+def _residual_windows_cached(y_bytes: bytes, input_len: int, horizon: int, m: int):
+    """:func:`tslab.hybrid.ets_residual_windows`, remembered for the last two training parts."""
+    from tslab.hybrid import ets_residual_windows
+
+    return ets_residual_windows(np.frombuffer(y_bytes, dtype=float), input_len, horizon, m)
+
+
 def _check_series(train: object, name: str, min_length: int) -> np.ndarray:
     if isinstance(train, pd.Series):
         train = train.to_numpy()
@@ -460,7 +480,7 @@ def fit_recurrent(
     recipe: str = "combination",
     input_len: int | None = None,
     hidden_size: int = 32,
-    epochs: int = 80,
+    epochs: int = 40,
     lr: float = 5e-3,
     device: torch.device | str | None = None,
     covariates: pd.DataFrame | ArrayLike | None = None,
@@ -476,7 +496,6 @@ def fit_recurrent(
     Returns:
         A :class:`RecurrentForecaster`; ``.predict(train)`` gives the forecast.
     """
-    from tslab.baselines import select_ets
     from tslab.data import _as_series_array, make_loader, make_windows
     from tslab.device import get_device
     from tslab.models import SequenceModel
@@ -502,9 +521,7 @@ def fit_recurrent(
         config.update(cov_mu=raw.mean(axis=0).tolist(), cov_sd=[float(v) or 1.0 for v in raw.std(axis=0)])
         U = _scaled_covariates(raw, y.size, config, "covariates")  # (T, F)
     if recipe == "ets_residual":
-        from tslab.hybrid import ets_residual_windows
-
-        data = ets_residual_windows(y, L, horizon, m)
+        data = _residual_windows_cached(y.tobytes(), L, horizon, m)
         X, Y = data.X, data.Y
         config.update(ets=data.spec, scale=data.scale, x_scale=data.x_scale)
     else:
@@ -519,9 +536,7 @@ def fit_recurrent(
             X = np.concatenate([X, make_windows(U, L, horizon)[0]], axis=2)  # (N, L, 1 + F)
         config.update(trend_coef=[float(v) for v in coef], trend_time_scale=T, mu=mu, sd=sd)
         if recipe == "combination":
-            spec = select_ets(y, m)
-            spec.pop("aicc")
-            config["ets"] = spec
+            config["ets"] = dict(_select_ets_cached(y.tobytes(), m))
     device = get_device() if device is None else device
     with torch.random.fork_rng(devices=[]):  # the caller's global RNG is left as it was
         torch.manual_seed(seed)
@@ -543,7 +558,7 @@ def fit_forecast(
     recipe: str = "combination",
     input_len: int | None = None,
     hidden_size: int = 32,
-    epochs: int = 80,
+    epochs: int = 40,
     lr: float = 5e-3,
     device: torch.device | str | None = None,
 ) -> np.ndarray:

@@ -52,7 +52,7 @@ def _forecast_known(y: np.ndarray, m: int, spec: dict, params: dict, horizon: in
 
 
 def ets_origin_forecasts(
-    train: ArrayLike, horizon: int, m: int = 12, refit_every: int = 12, first_origin: int | None = None,
+    train: ArrayLike, horizon: int, m: int = 12, refit_every: int = 24, first_origin: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, dict]:
     """Out-of-sample ETS forecasts from every origin inside ``train``, and from its end.
 
@@ -131,7 +131,7 @@ class ResidualWindows:
 
 
 def ets_residual_windows(
-    train: ArrayLike, input_len: int, horizon: int, m: int = 12, refit_every: int = 12
+    train: ArrayLike, input_len: int, horizon: int, m: int = 12, refit_every: int = 24
 ) -> ResidualWindows:
     """Windows that teach a network what ETS gets wrong out of sample, from ``train`` only.
 
