@@ -364,3 +364,19 @@ def test_load_csv_all_columns_skips_text_but_not_a_typo(tmp_path):
     typo = _csv(tmp_path, "date,v\n2020-01-01,1\n2020-01-02,2O\n", "typo.csv")
     with pytest.raises(ValueError, match=r"column 'v' must be numeric.*lines \[3\]"):
         load_csv(typo, "date")
+
+
+def test_load_csv_refuses_binary_files_long_rows_numeric_dates_and_no_columns(tmp_path):
+    binary = tmp_path / "b.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe" * 20)
+    with pytest.raises(ValueError, match="path"):
+        load_csv(binary, "date", "v")
+    long_rows = _csv(tmp_path, "date,v\n2020-01-01,1,9\n2020-01-02,2,9\n", "long.csv")
+    with pytest.raises(ValueError, match="path"):
+        load_csv(long_rows, "date", "v")
+    numeric = _csv(tmp_path, "date,v\n1,1\n2,2\n", "num.csv")
+    with pytest.raises(ValueError, match="date_column 'date' must hold date strings"):
+        load_csv(numeric, "date", "v")
+    ok = _csv(tmp_path, "date,v\n2020-01-01,1\n2020-01-02,2\n", "ok.csv")
+    with pytest.raises(ValueError, match="value_columns"):
+        load_csv(ok, "date", [])

@@ -614,12 +614,19 @@ def load_csv(
         raw = pd.read_csv(path, sep=sep)
     except pd.errors.EmptyDataError as err:
         raise ValueError(f"path {str(path)!r} is empty: expected a header line and data rows") from err
+    except (ValueError, UnicodeDecodeError) as err:  # ParserError is a ValueError; binary files fail to decode
+        raise ValueError(f"path must be a readable CSV file with a header row, got {str(path)!r}: {err}") from err
+    if not isinstance(raw.index, pd.RangeIndex):  # pandas moves the extra fields of long rows into the index
+        raise ValueError(f"path must be a CSV file whose rows have as many fields as its header, got {str(path)!r}")
     if date_column not in raw.columns:
         hint = ""
         if raw.shape[1] == 1:
             guess = next((c for c in ";\t|," if c != sep and c in str(raw.columns[0])), None)
             hint = f"; the file has a single column {raw.columns[0]!r}: is the delimiter {guess!r}? pass sep={guess!r}" if guess else ""
         raise ValueError(f"date_column must be one of the file's columns {list(raw.columns)}, got {date_column!r}{hint}")
+    if pd.api.types.is_numeric_dtype(raw[date_column]):
+        raise ValueError(f"date_column {date_column!r} must hold date strings such as 2020-01-31, got {raw[date_column].dtype} "
+                         "values (numbers would silently become 1970 timestamps)")
     # dates: every cell must parse
     dates = pd.to_datetime(raw[date_column], errors="coerce", format="mixed")
     bad = dates.isna().to_numpy()
@@ -635,6 +642,8 @@ def load_csv(
     # values: every non-empty cell must be a number
     cols = [c for c in raw.columns if c != date_column] if value_columns is None else (
         [value_columns] if isinstance(value_columns, str) else list(value_columns))
+    if not cols:
+        raise ValueError(f"value_columns must name at least one column of the file, got {value_columns!r}")
     missing_cols = [c for c in cols if c not in raw.columns]
     if missing_cols:
         raise ValueError(f"value_columns must be columns of the file {list(raw.columns)}, missing {missing_cols}")

@@ -417,9 +417,9 @@ class RecurrentForecaster:
 
 def _scaled_covariates(covariates: object, length: int, config: dict, name: str) -> np.ndarray:
     """Covariates ``(T, F)`` as floats, checked against ``length`` and standardised with ``config``."""
-    from tslab.data import _as_series_array
+    from tslab._checks import as_array
 
-    u = _as_series_array(covariates, name)
+    u = as_array(name, covariates)
     u = u[:, None] if u.ndim == 1 else u
     n_cov = len(config["cov_mu"])
     if u.shape != (length, n_cov):
@@ -496,7 +496,8 @@ def fit_recurrent(
     Returns:
         A :class:`RecurrentForecaster`; ``.predict(train)`` gives the forecast.
     """
-    from tslab.data import _as_series_array, make_loader, make_windows
+    from tslab._checks import as_array
+    from tslab.data import make_loader, make_windows
     from tslab.device import get_device
     from tslab.models import SequenceModel
     from tslab.train import fit
@@ -516,7 +517,7 @@ def fit_recurrent(
     if covariates is not None:
         if recipe != "detrended":
             raise ValueError(f"covariates work with recipe='detrended' only, got recipe={recipe!r}")
-        raw = _as_series_array(covariates, "covariates")
+        raw = as_array("covariates", covariates)
         raw = raw[:, None] if raw.ndim == 1 else raw
         config.update(cov_mu=raw.mean(axis=0).tolist(), cov_sd=[float(v) or 1.0 for v in raw.std(axis=0)])
         U = _scaled_covariates(raw, y.size, config, "covariates")  # (T, F)

@@ -14,13 +14,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from tslab.data import _as_series_array, _check_int
+from tslab._checks import as_array
+from tslab.data import _check_int
 
 __all__ = ["autocorrelation", "periodogram", "detect_periods"]
 
 
 def _series(y: ArrayLike, min_len: int = 4) -> np.ndarray:
-    v = _as_series_array(y, "y")
+    v = as_array("y", y)
     if v.ndim != 1:
         raise ValueError(f"y must be 1-D (T,), got shape {v.shape}")
     if v.size < min_len:
