@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import importlib.resources
 import json
+import sys
 import time
 
 import numpy as np
@@ -115,9 +116,13 @@ def seattle(seed: int = 0) -> tuple[dict, dict]:
 
 
 def measure() -> dict:
-    torch.set_num_threads(1)
-    syn = synthetic()
-    real, mase = seattle()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as in notebook 08: the same float order, the same numbers
+    try:
+        syn = synthetic()
+        real, mase = seattle()
+    finally:
+        torch.set_num_threads(threads)
     return {
         "interval_coverage": {"synthetic": syn["cov"], "seattle_weather": real["cov"]},
         "interval_width": {"synthetic": syn["width"], "seattle_weather": real["width"]},
@@ -135,4 +140,4 @@ if __name__ == "__main__":
     start = time.perf_counter()
     result = measure()
     print(json.dumps(result, indent=2) if args.json else result)
-    print(f"({time.perf_counter() - start:.0f} s)")
+    print(f"({time.perf_counter() - start:.0f} s)", file=sys.stderr)
