@@ -79,3 +79,20 @@ def test_ets_rolling_intervals_match_statsmodels(trend, damped):
         assert np.allclose(point[k], ref)
     frame = fit.get_prediction(start=250, end=254).summary_frame(alpha=0.05)
     assert np.allclose(lo[1, 0], frame["pi_lower"]) and np.allclose(hi[1, 0], frame["pi_upper"])
+
+
+def test_notebook_08_exercise_checks_pass_the_solution_and_fail_the_blank():
+    from tslab.exercises import check_close, check_function
+
+    cases = [(np.random.default_rng(s).normal(size=n), lv) for s, n, lv in ((1, 30, 0.8), (2, 57, 0.9), (3, 200, 0.95))]
+    reference = lambda e, level: conformal_quantiles(e, level)[0, 0]  # noqa: E731
+
+    def solution(e, level):
+        a = np.sort(np.abs(e))
+        return a[int(np.ceil((len(a) + 1) * level)) - 1]
+
+    assert check_function("my_conformal_q", solution, reference, cases) is True
+    assert check_function("my_conformal_q", lambda e, level: None, reference, cases) is False
+    assert check_function("my_conformal_q", lambda e, level: np.quantile(np.abs(e), level), reference, cases) is False
+    assert check_close("answer_level", 176 / 177, 176 / 177, rtol=1e-3) is True
+    assert check_close("answer_level", 0.99, 176 / 177, rtol=1e-3) is False
