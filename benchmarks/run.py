@@ -14,7 +14,8 @@ Parts (each a script in this folder with a ``measure() -> dict``):
 - ``intervals`` (bench_intervals.py): ``interval_coverage`` / ``interval_width`` {synthetic,
   seattle_weather} x {0.8, 0.95} for split-conformal intervals (and ``*_ets`` for ETSModel's own),
   ``own_data_mase`` {seasonal_naive, ets, chosen network} on notebook 08's test year;
-- ``cells``     (bench_cells.py): ``cells_speed`` hand-written vs torch.nn, forward+backward;
+- ``cells``     (bench_cells.py): ``cells_speed`` hand-written vs torch.nn, forward+backward, on a
+  padded batch (``rnn``, ``lstm``, ``gru``) and a packed one of lengths 10-50 (``*_packed``);
 - ``notebooks``: ``notebook_seconds``, each notebook executed headless in a fresh CPU kernel.
 
 Everything is seeded: two runs on one machine give the same accuracies and errors (timings vary).
@@ -106,9 +107,9 @@ def table(result: dict) -> str:
                 lines.append(f"  {data:<16} {float(level):.0%}: {100 * c:5.1f} % / {w:.2f}   ETS {100 * ce:5.1f} % / {we:.2f}")
         lines.append("Own data (seattle_weather, 2015): test MASE " + ", ".join(f"{k} {v:.3f}" for k, v in result["own_data_mase"].items()))
     if "cells_speed" in result:
-        lines.append("tslab.cells vs torch.nn, forward+backward, N=256 L=50 H=64 (target ratio <= 1.5)")
+        lines.append("tslab.cells vs torch.nn, forward+backward, N=256 L=50 (packed: lengths 10-50) H=64 (target ratio <= 1.5)")
         lines += [
-            f"  {k:<5} {v['tslab_ms']:8.2f} ms vs {v['torch_ms']:8.2f} ms  ratio {v['ratio']:.2f}"
+            f"  {k:<11} {v['tslab_ms']:8.2f} ms vs {v['torch_ms']:8.2f} ms  ratio {v['ratio']:.2f}"
             for k, v in result["cells_speed"].items()
             if isinstance(v, dict)
         ]
@@ -163,9 +164,10 @@ def readme_section(result: dict) -> str:
         out += ["", "| seattle_weather 2015, H = 7 | " + " | ".join(mase) + " |", "|---" * (len(mase) + 1) + "|",
                 "| test MASE (m = 365) | " + " | ".join(f"{v:.3f}" for v in mase.values()) + " |", ""]
     if "cells_speed" in result:
-        out += ["| `tslab.cells` vs `torch.nn`, forward+backward, N=256 L=50 H=64, 1 thread | ours (ms) | torch (ms) | ratio |",
+        packed = " (packed: lengths 10–50)" if any(k.endswith("_packed") for k in result["cells_speed"]) else ""
+        out += [f"| `tslab.cells` vs `torch.nn`, forward+backward, N=256 L=50 H=64, 1 thread{packed} | ours (ms) | torch (ms) | ratio |",
                 "|---|---|---|---|"]
-        out += [f"| {k.upper()} | {v['tslab_ms']:.1f} | {v['torch_ms']:.1f} | {v['ratio']:.2f} |"
+        out += [f"| {k.upper().replace('_PACKED', ', packed')} | {v['tslab_ms']:.1f} | {v['torch_ms']:.1f} | {v['ratio']:.2f} |"
                 for k, v in result["cells_speed"].items() if isinstance(v, dict)]
         out.append("")
     if "notebook_seconds" in result:

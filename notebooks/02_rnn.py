@@ -268,8 +268,10 @@ output, h_n = show(rnn, x_bf, h0)
 
 # %% [markdown]
 # A wrong shape is refused. Here `h0` is laid out batch first, $(N, 2, H_{out})$, a common slip
-# with `batch_first=True`. `nn.RNN` raises a `RuntimeError` from its C++ shape check;
-# `tslab.cells.RNN` raises a `ValueError` that names the argument (the course's convention):
+# with `batch_first=True`. `nn.RNN` raises a `RuntimeError` from its shape check;
+# `tslab.cells.RNN` raises an error with the same first words that also names the argument and
+# its expected layout. Its class, `tslab.cells.InputError`, is both a `RuntimeError` (so code
+# written for `nn.RNN` catches it) and a `ValueError` (the course's convention for bad input):
 
 # %%
 bad_h0 = torch.zeros(N, 2, H)  # (N, 2, H_out): wrong, should be (D * num_layers, N, H_out)
@@ -280,7 +282,8 @@ for layer in (nn.RNN(H_in, H, **kwargs), tslab.cells.RNN(H_in, H, **kwargs)):
     except (RuntimeError, ValueError) as err:
         raised.append(type(err))
         print(f"{type(layer).__module__}.RNN -> {type(err).__name__}: {err}")
-assert raised == [RuntimeError, ValueError]
+assert raised == [RuntimeError, tslab.cells.InputError]
+assert issubclass(tslab.cells.InputError, RuntimeError) and issubclass(tslab.cells.InputError, ValueError)
 
 # %% [markdown]
 # ### Unbatched input

@@ -14,7 +14,7 @@
 # - build an LSTM cell from three small functions and prove it equals `tslab.cells.LSTMCell`
 #   and `torch.nn.LSTM`;
 # - give the shapes of `(h0, c0)` and `(h_n, c_n)`, and explain why an LSTM has four times the
-#   parameters of an RNN;
+#   parameters of an RNN, and what `proj_size` changes in both;
 # - read the gate activations of a trained LSTM and see what it does at an anomaly.
 
 # %%
@@ -33,6 +33,7 @@ if "google.colab" in sys.modules:
 
 # %%
 import math
+import warnings
 
 import matplotlib.pyplot as plt
 import torch
@@ -234,6 +235,51 @@ print({name: tuple(p.shape) for name, p in nn.LSTM(3, 16).named_parameters()})
 # this in mind: at the same `hidden_size` the LSTM has four times the parameters.
 
 # %% [markdown]
+# ### A projected LSTM: `proj_size`
+#
+# Most of those parameters sit in $W_{hh}$, $(4H, H)$, because $h_{t-1}$ has $H$ values. With
+# `proj_size` $= P < H$, the LSTM multiplies its hidden state by one more matrix
+# $W_{hr}$, $(P, H)$, at every step (Sak et al., 2014):
+#
+# $$h_t = W_{hr}\,\big(o_t \odot \tanh(c_t)\big),$$
+#
+# so $h_t$ has only $P$ values. The cell state $c_t$ keeps its $H$ values (the memory is as wide
+# as before), but what leaves the cell, and what feeds back into the gates, is $P$ wide:
+# $W_{hh}$ shrinks to $(4H, P)$, `output` and `h_n` have $P$ features, `c_n` keeps $H$. Layer 0
+# then has $4H(H_{in} + P + 2) + PH$ parameters per direction.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+P = 4
+proj = nn.LSTM(3, 16, proj_size=P)
+print({name: tuple(p.shape) for name, p in proj.named_parameters()})
+print(f"parameters: proj_size={P} {count(proj)}, no projection {count(nn.LSTM(3, 16))}")
+assert count(proj) == 4 * 16 * (3 + P + 2) + P * 16 == count(nn.LSTM(3, 16)) - 64 * (16 - P) + P * 16
+assert count(proj) < count(nn.LSTM(3, 16)) / 2
+with warnings.catch_warnings():  # torch notes that its oneDNN CPU kernel has no projection
+    warnings.filterwarnings("ignore", message="LSTM with projections")
+    output, (h_n, c_n) = proj(torch.randn(7, 2, 3))  # (L, N, H_in)
+print(f"output {tuple(output.shape)}, h_n {tuple(h_n.shape)}, c_n {tuple(c_n.shape)}")
+assert output.shape == (7, 2, P) and h_n.shape == (1, 2, P) and c_n.shape == (1, 2, 16)
+
+# %% [markdown]
+# The new parameter `weight_hr_l0` is $W_{hr}$; `weight_hh_l0` is now $(64, 4)$. The count
+# (printed above) is less than half of the unprojected LSTM's: $W_{hh}$ lost
+# $64 \cdot (16 - 4) = 768$ entries and $W_{hr}$ added $4 \cdot 16 = 64$. `tslab.cells.LSTM` has
+# the same `proj_size`, the same parameter names and shapes, so the state dict moves over, and
+# the numbers agree:
+
+# %%
+ours_proj = tslab.cells.LSTM(3, 16, proj_size=P)
+ours_proj.load_state_dict(proj.state_dict())  # strict: same names, same shapes
+x_proj_demo = torch.randn(7, 2, 3)
+with torch.no_grad():
+    (out_t, (h_t, c_t)), (out_o, (h_o, c_o)) = proj(x_proj_demo), ours_proj(x_proj_demo)
+for a, b in ((out_t, out_o), (h_t, h_o), (c_t, c_o)):
+    torch.testing.assert_close(b, a, atol=1e-6, rtol=1e-5)
+print("tslab.cells.LSTM(proj_size=4) equals nn.LSTM(proj_size=4): output, h_n and c_n")
+
+# %% [markdown]
 # ## 5. Inside a trained LSTM: what happens at a spike
 #
 # We train a small LSTM (8 units) to tell a normal sine from a sine with a spike
@@ -420,6 +466,8 @@ grid
 # - The state is a pair: `(h0, c0)` in, `(h_n, c_n)` out, each
 #   $(D \cdot \text{num\_layers}, N, H_{out})$.
 # - Four gates, four times the parameters of an RNN of the same `hidden_size`.
+# - `proj_size` $= P$ projects $h_t$ to $P$ values with $W_{hr}$ $(P, H)$: `output` and `h_n`
+#   get $P$ features, `c_n` keeps $H$, and $W_{hh}$ shrinks to $(4H, P)$.
 # - A forget-gate bias of +1 made the LSTM learn the spike task in our budget (one seed);
 #   inside it, one unit's cell jumps at the spike and never returns to its old range.
 #
