@@ -15,14 +15,16 @@ Parts (each a script in this folder with a ``measure() -> dict``):
   (24 months ahead, everything refit at each origin), ``co2_vs_ets`` (the best recurrent recipe
   against ETS, paired over origins), ``co2_validation`` / ``co2_choice`` (how the recipe was
   chosen), and ``sunspots_mase`` (last 11 years, MASE with m = 1, ``ar`` = AR(p) by AIC);
+- ``intervals`` (bench_intervals.py): ``interval_coverage`` / ``interval_width`` {synthetic,
+  seattle_weather} x {0.8, 0.95} for split-conformal intervals (and ``*_ets`` for ETSModel's own),
+  ``own_data_mase`` {seasonal_naive, ets, chosen network} on notebook 08's test year;
 - ``cells``     (bench_cells.py): ``cells_speed`` hand-written vs torch.nn, forward+backward, on a
   padded batch (``rnn``, ``lstm``, ``gru``) and a packed one of lengths 10-50 (``*_packed``);
 - ``notebooks``: ``notebook_seconds``, each notebook executed headless in a fresh CPU kernel.
 
 Everything is seeded: two runs on one machine give the same accuracies and errors (timings vary).
 With ``--save``, the result is also written to ``benchmarks/results/latest.json``, from which the
-README's table is copied; with ``--only``, it is merged into that file (the measured parts'
-keys replaced, the others kept).
+README's table is copied.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ import torch
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-PARTS = ("training", "co2", "cells", "notebooks")
+PARTS = ("training", "co2", "intervals", "cells", "notebooks")
 
 
 def _load(path: Path, name: str):
@@ -113,6 +115,14 @@ def table(result: dict) -> str:
     if "sunspots_mase" in result:
         lines.append("sunspots, last 11 years: MASE (m = 1)")
         lines += [f"  {k:<15} {v:.3f}" for k, v in result["sunspots_mase"].items()]
+    if "interval_coverage" in result:
+        lines.append("Prediction intervals on the test origins: coverage / mean width (conformal; ETS beside)")
+        for data, cov in result["interval_coverage"].items():
+            for level, c in cov.items():
+                w = result["interval_width"][data][level]
+                ce, we = result["interval_coverage_ets"][data][level], result["interval_width_ets"][data][level]
+                lines.append(f"  {data:<16} {float(level):.0%}: {100 * c:5.1f} % / {w:.2f}   ETS {100 * ce:5.1f} % / {we:.2f}")
+        lines.append("Own data (seattle_weather, 2015): test MASE " + ", ".join(f"{k} {v:.3f}" for k, v in result["own_data_mase"].items()))
     if "cells_speed" in result:
         lines.append("tslab.cells vs torch.nn, forward+backward, N=256 L=50 (packed: lengths 10-50) H=64 (target ratio <= 1.5)")
         lines += [
@@ -167,29 +177,28 @@ def readme_section(result: dict) -> str:
     elif "noise_floor_ratio" in result:
         out += [f"Synthetic forecasting: best recurrent model's test MSE / noise variance = "
                 f"**{result['noise_floor_ratio']:.3f}** (goal ≤ 1.05).", ""]
-    if "co2_test" in result:
-        test, vs = result["co2_test"], result["co2_vs_ets"]
-        out += [f"| co2, 12 rolling test origins, 24 months ahead | " + " | ".join(test) + " |",
-                "|---" * (len(test) + 1) + "|",
-                "| mean test MASE | " + " | ".join(f"{v['mean_mase']:.3f}" for v in test.values()) + " |",
-                "| sd over 5 seeds | " + " | ".join(f"{v['sd']:.3f}" if v["sd"] else "" for v in test.values()) + " |",
-                "",
-                f"Recurrent recipe (one for all cell types, chosen on 8 validation origins): "
-                f"`{result['co2_choice']['recipe']}`. {vs['kind'].upper()} against ETS, paired over the test "
-                f"origins: lower MASE at **{100 * vs['origins_won']:.0f} %** of them, mean MASE difference "
-                f"{vs['mean_diff']:+.3f} (95 % bootstrap interval [{vs['mean_diff_ci'][0]:+.3f}, "
-                f"{vs['mean_diff_ci'][1]:+.3f}]).", ""]
-    if "fit_forecast_seconds" in result:
-        out += [f"`tslab.forecast.fit_forecast` on a 500-point monthly series (GRU, 24 ahead): "
-                f"**{result['fit_forecast_seconds']:.1f} s** (goal ≤ 20 s).", ""]
-    if "sunspots_mase" in result:
-        sun = result["sunspots_mase"]
-        out += ["| sunspots, last 11 years | " + " | ".join(sun) + " |", "|---" * (len(sun) + 1) + "|",
-                "| MASE (m = 1) | " + " | ".join(f"{v:.3f}" for v in sun.values()) + " |"]
-        sd = result.get("sunspots_mase_sd", {})
-        if sd:
-            out.append("| sd over 5 seeds | " + " | ".join(f"{sd[k]:.3f}" if k in sd else "" for k in sun) + " |")
+    if "co2_mase" in result:
+        mase = result["co2_mase"]
+        out += ["| co2, last 24 months | " + " | ".join(mase) + " |", "|---" * (len(mase) + 1) + "|",
+                "| MASE | " + " | ".join(f"{v:.3f}" for v in mase.values()) + " |"]
+        recipe = result.get("co2_recipe", {})
+        if recipe:
+            out.append("| recipe (chosen on validation) | | | | " + " | ".join(recipe.get(k, "") for k in list(mase)[3:]) + " |")
+        for name in ("detrended", "hybrid"):
+            if f"co2_mase_{name}" in result:
+                out.append(f"| MASE, every kind {name} | | | | "
+                           + " | ".join(f"{v:.3f}" for v in result[f"co2_mase_{name}"].values()) + " |")
         out.append("")
+    if "interval_coverage" in result:
+        out += ["| prediction intervals, test origins | nominal | conformal coverage | conformal width | ETS coverage | ETS width |",
+                "|---|---|---|---|---|---|"]
+        for data, cov in result["interval_coverage"].items():
+            for level, c in cov.items():
+                out.append(f"| {data} | {float(level):.0%} | {100 * c:.1f} % | {result['interval_width'][data][level]:.2f} | "
+                           f"{100 * result['interval_coverage_ets'][data][level]:.1f} % | {result['interval_width_ets'][data][level]:.2f} |")
+        mase = result["own_data_mase"]
+        out += ["", "| seattle_weather 2015, H = 7 | " + " | ".join(mase) + " |", "|---" * (len(mase) + 1) + "|",
+                "| test MASE (m = 365) | " + " | ".join(f"{v:.3f}" for v in mase.values()) + " |", ""]
     if "cells_speed" in result:
         packed = " (packed: lengths 10–50)" if any(k.endswith("_packed") for k in result["cells_speed"]) else ""
         out += [f"| `tslab.cells` vs `torch.nn`, forward+backward, N=256 L=50 H=64, 1 thread{packed} | ours (ms) | torch (ms) | ratio |",
@@ -229,11 +238,6 @@ def main() -> int:
     if args.save:
         out = HERE / "results" / "latest.json"
         out.parent.mkdir(exist_ok=True)
-        if args.only and out.exists():  # merge: keep the parts not measured now
-            result = {**json.loads(out.read_text()), **result}
-            if "co2" in args.only:  # keys of the co2 benchmark before issue 15
-                for stale in ("co2_mase", "co2_mase_detrended", "co2_mase_hybrid", "co2_recipe"):
-                    result.pop(stale, None)
         out.write_text(json.dumps(result, indent=2) + "\n")
     if args.readme:
         write_readme(result)

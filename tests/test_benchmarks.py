@@ -16,7 +16,7 @@ def _load(name: str):
     return module
 
 
-@pytest.mark.parametrize("name", ["bench_cells", "bench_training", "bench_co2"])
+@pytest.mark.parametrize("name", ["bench_cells", "bench_training", "bench_co2", "bench_intervals"])
 def test_benchmark_scripts_expose_measure(name):
     assert callable(_load(name).measure)
 
@@ -39,6 +39,10 @@ def test_latest_run_has_the_contract_keys():
     assert result["forecast_test_vs_oracle"] == pytest.approx(result["noise_floor_ratio"] / result["oracle_ratio"])
     assert len(result["notebook_seconds"]) == len(list((ROOT / "notebooks").glob("[0-9][0-9]_*.py")))
     assert {"rnn", "lstm", "gru"} <= set(result["cells_speed"])
+    for key in ("interval_coverage", "interval_width", "interval_coverage_ets", "interval_width_ets"):
+        assert set(result[key]) == {"synthetic", "seattle_weather"}
+        assert all(set(v) == {"0.8", "0.95"} for v in result[key].values())
+    assert {"seasonal_naive", "ets"} < set(result["own_data_mase"])
 
 
 def test_latest_co2_run_follows_the_protocol():

@@ -358,3 +358,95 @@ def test_load_csv_errors(tmp_path):
         load_csv(path, "date", "x")
     with pytest.raises(ValueError, match="missing value"):
         load_csv(path, "date", "v", fill=None)
+
+
+# --------------------------------------------------------------------------- load_csv: report and bad files
+def _csv(tmp_path, text, name="f.csv"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_load_csv_reports_gaps_missing_values_and_order_and_fills(tmp_path):
+    path = _csv(tmp_path, "date,v,w\n2020-01-02,2,1\n2020-01-01,1,1\n2020-01-03,,1\n2020-01-04,4,1\n2020-01-07,7,1\n")
+    s, rep = load_csv(path, "date", "v", return_report=True)
+    assert rep.freq == "D" and s.index.freqstr == "D" and rep.n_rows == 5 and rep.n_unsorted == 1
+    assert [str(t.date()) for t in rep.missing_timestamps] == ["2020-01-05", "2020-01-06"]
+    assert [str(t.date()) for t in rep.missing_values["v"]] == ["2020-01-03"]
+    assert s.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]  # linear in time
+    assert load_csv(path, "date", "v", fill="ffill").tolist() == [1.0, 2.0, 2.0, 4.0, 4.0, 4.0, 7.0]
+    assert "missing timestamps (added as empty rows): 2 (2020-01-05, 2020-01-06)" in str(rep)
+    with pytest.raises(ValueError, match="missing value"):
+        load_csv(path, "date", "v", fill=None)
+
+
+def test_load_csv_detects_monthly_hourly_and_business_days(tmp_path):
+    monthly = _csv(tmp_path, "date,v\n2020-01-01,1\n2020-02-01,2\n2020-04-01,4\n2020-05-01,5\n", "m.csv")
+    s, rep = load_csv(monthly, "date", "v", return_report=True)
+    assert rep.freq == "MS" and len(s) == 5 and len(rep.missing_timestamps) == 1
+    hourly = _csv(tmp_path, "t,v\n2020-01-01 00:00,1\n2020-01-01 01:00,2\n2020-01-01 03:00,4\n", "h.csv")
+    assert load_csv(hourly, "t", "v").tolist() == [1.0, 2.0, 3.0, 4.0]
+    days = pd.bdate_range("2020-01-01", periods=15)
+    bdays = _csv(tmp_path, "d,v\n" + "".join(f"{d.date()},{i}\n" for i, d in enumerate(days)), "b.csv")
+    s, rep = load_csv(bdays, "d", "v", return_report=True)
+    assert rep.freq == "B" and len(s) == 15 and len(rep.missing_timestamps) == 0  # weekends are not gaps
+    raw = load_csv(monthly, "date", "v", freq=None)
+    assert len(raw) == 4
+
+
+def test_load_csv_bad_files_name_the_column_and_lines(tmp_path):
+    dup = _csv(tmp_path, "date,v\n2020-01-01,1\n2020-01-02,2\n2020-01-02,3\n", "dup.csv")
+    with pytest.raises(ValueError, match=r"date_column 'date' has duplicated timestamps.*lines \[3, 4\]"):
+        load_csv(dup, "date", "v")
+    bad_date = _csv(tmp_path, "date,v\n2020-01-01,1\nnot a date,2\n2020-01-03,3\n", "bd.csv")
+    with pytest.raises(ValueError, match=r"date_column 'date' has unparsable.*'not a date'.*lines \[3\]"):
+        load_csv(bad_date, "date", "v")
+    text = _csv(tmp_path, "date,v\n2020-01-01,1\n2020-01-02,n/a?\n2020-01-03,3\n", "txt.csv")
+    with pytest.raises(ValueError, match=r"value_columns: column 'v' must be numeric.*'n/a\?'.*lines \[3\]"):
+        load_csv(text, "date", "v")
+    empty = _csv(tmp_path, "", "empty.csv")
+    with pytest.raises(ValueError, match="path .* is empty"):
+        load_csv(empty, "date", "v")
+    semi = _csv(tmp_path, "date;v\n2020-01-01;1\n2020-01-02;2\n", "semi.csv")
+    with pytest.raises(ValueError, match="sep=';'"):
+        load_csv(semi, "date", "v")
+    assert load_csv(semi, "date", "v", sep=";").tolist() == [1.0, 2.0]
+    short = _csv(tmp_path, "date,v\n2020-01-01,1\n2020-01-02,2\n2020-01-03,3\n", "short.csv")
+    with pytest.raises(ValueError, match="min_length"):
+        load_csv(short, "date", "v", min_length=10)
+    irregular = _csv(tmp_path, "date,v\n2020-01-01,1\n2020-01-02,2\n2020-01-04 07:00,3\n", "irr.csv")
+    with pytest.raises(ValueError, match="date_column"):
+        load_csv(irregular, "date", "v")
+    with pytest.raises(ValueError, match="freq"):
+        load_csv(short, "date", "v", freq="fortnightly-ish")
+    with pytest.raises(ValueError, match="fill"):
+        load_csv(short, "date", "v", fill="zero")
+    with pytest.raises(TypeError, match="sep"):
+        load_csv(short, "date", "v", sep="")
+    header_only = _csv(tmp_path, "date,v\n", "header.csv")
+    with pytest.raises(ValueError, match="min_length"):
+        load_csv(header_only, "date", "v")
+
+
+def test_load_csv_all_columns_skips_text_but_not_a_typo(tmp_path):
+    path = _csv(tmp_path, "date,v,kind\n2020-01-01,1,rain\n2020-01-02,2,sun\n", "kinds.csv")
+    assert list(load_csv(path, "date").columns) == ["v"]
+    typo = _csv(tmp_path, "date,v\n2020-01-01,1\n2020-01-02,2O\n", "typo.csv")
+    with pytest.raises(ValueError, match=r"column 'v' must be numeric.*lines \[3\]"):
+        load_csv(typo, "date")
+
+
+def test_load_csv_refuses_binary_files_long_rows_numeric_dates_and_no_columns(tmp_path):
+    binary = tmp_path / "b.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe" * 20)
+    with pytest.raises(ValueError, match="path"):
+        load_csv(binary, "date", "v")
+    long_rows = _csv(tmp_path, "date,v\n2020-01-01,1,9\n2020-01-02,2,9\n", "long.csv")
+    with pytest.raises(ValueError, match="path"):
+        load_csv(long_rows, "date", "v")
+    numeric = _csv(tmp_path, "date,v\n1,1\n2,2\n", "num.csv")
+    with pytest.raises(ValueError, match="date_column 'date' must hold date strings"):
+        load_csv(numeric, "date", "v")
+    ok = _csv(tmp_path, "date,v\n2020-01-01,1\n2020-01-02,2\n", "ok.csv")
+    with pytest.raises(ValueError, match="value_columns"):
+        load_csv(ok, "date", [])

@@ -196,82 +196,58 @@ def test_error_by_horizon_accepts_grad_tensors_and_rejects_empty():
         F.error_by_horizon(np.zeros((0, 3)), np.zeros((0, 3)))
 
 
-# --- fit_forecast: the course's recurrent recipe ---------------------------------------------
-TINY = {"hidden_size": 4, "epochs": 2}
+# --------------------------------------------------------------------------- covariates, save and reload
+def _covariate_series(T=260, seed=0):
+    rng = np.random.default_rng(seed)
+    u = rng.normal(size=T)
+    y = np.sin(np.arange(T) / 4) + np.r_[0.0, u[:-1]] + 0.05 * rng.normal(size=T)  # y_t depends on u_{t-1}
+    return y, np.column_stack([u, np.cos(np.arange(T) / 4)])
 
 
-def monthly(n: int = 60, m: int = 4, seed: int = 0) -> np.ndarray:
-    t = np.arange(n)
-    return 20 + 0.2 * t + np.sin(2 * np.pi * t / m) + 0.1 * np.random.default_rng(seed).standard_normal(n)
+def test_fit_recurrent_with_covariates_reads_them_and_checks_their_shape():
+    from tslab.forecast import fit_recurrent
+
+    y, U = _covariate_series()
+    f = fit_recurrent(y[:240], 3, 1, recipe="detrended", input_len=8, hidden_size=8, epochs=3, device="cpu",
+                      covariates=U[:240])
+    assert f.model.config["input_size"] == 3 and len(f.config["cov_mu"]) == 2
+    p = f.predict(y[:250], U[:250])
+    assert p.shape == (3,) and np.all(np.isfinite(p))
+    U2 = U[:250].copy()
+    U2[-1, 0] += 5.0  # the latest covariate value changes the forecast: it is read
+    assert not np.allclose(f.predict(y[:250], U2), p)
+    with pytest.raises(ValueError, match="covariates must have shape"):
+        f.predict(y[:250], U[:249])
+    with pytest.raises(ValueError, match="covariates must be given"):
+        f.predict(y[:250])
+    with pytest.raises(ValueError, match="covariates"):
+        fit_recurrent(y[:240], 3, 1, recipe="combination", covariates=U[:240])
+    with pytest.raises(ValueError, match="covariates"):
+        fit_recurrent(y[:240], 3, 1, recipe="detrended", input_len=8, epochs=1, covariates=U[:200])
 
 
-@pytest.mark.parametrize("recipe", F.RECIPES)
-@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
-def test_fit_forecast_shape_and_determinism(recipe, kind):
-    y = monthly()
-    a = F.fit_forecast(y, 5, 4, kind=kind, recipe=recipe, **TINY)
-    b = F.fit_forecast(pd.Series(y, index=pd.date_range("2000-01", periods=60, freq="QS")), 5, 4, kind=kind,
-                       recipe=recipe, **TINY)
-    assert a.shape == (5,) and np.all(np.isfinite(a))
-    np.testing.assert_array_equal(a, b)  # same seed, same numbers; a Series works like its values
+def test_saved_forecaster_gives_the_identical_forecast_in_a_fresh_process(tmp_path):
+    import json
+    import subprocess
+    import sys
 
+    from tslab.forecast import fit_recurrent
+    from tslab.train import save_checkpoint
 
-def test_fit_forecast_daily_and_yearly_periods():
-    y = monthly(80, m=7)
-    assert F.fit_forecast(y, 7, 7, **TINY).shape == (7,)
-    assert F.fit_forecast(monthly(60, m=1), 3, 1, **TINY).shape == (3,)
-
-
-def test_fit_forecast_leaves_the_global_rng_alone():
-    torch.manual_seed(123)
-    expected = torch.rand(3)
-    torch.manual_seed(123)
-    F.fit_forecast(monthly(), 3, 4, seed=7, **TINY)
-    torch.testing.assert_close(torch.rand(3), expected)
-
-
-def test_combination_is_the_mean_of_network_and_ets():
-    y = monthly()
-    f = F.fit_recurrent(y, 4, 4, recipe="combination", **TINY)
-    network = F.RecurrentForecaster(f.model, {**f.config, "recipe": "detrended"}).predict(y)
-    ets = B.forecast_ets(y, 4, m=4)
-    np.testing.assert_allclose(f.predict(y), 0.5 * (network + ets), rtol=1e-6)
-    np.testing.assert_allclose(F.fit_forecast(y, 4, 4, **TINY), network, rtol=1e-6)  # default: detrended
-
-
-def test_recurrent_forecaster_survives_a_checkpoint(tmp_path):
-    from tslab.train import load_checkpoint, save_checkpoint
-
-    y = monthly()
-    f = F.fit_recurrent(y, 4, 4, recipe="ets_residual", **TINY)
-    save_checkpoint(tmp_path / "f.pt", f.model, f.config)
-    model, config = load_checkpoint(tmp_path / "f.pt")
-    again = F.RecurrentForecaster(model, {k: v for k, v in config.items() if k != "model"})
-    np.testing.assert_allclose(again.predict(y), f.predict(y), rtol=1e-6)
-    assert again.predict(monthly(70)).shape == (4,)  # a longer history: forecast from its end
-
-
-@pytest.mark.parametrize(
-    "train, kwargs, error, match",
-    [
-        (np.r_[monthly(), np.nan], {}, ValueError, "train must not contain NaN"),
-        (monthly(30), {}, ValueError, "train is too short: got 30 values, need at least"),
-        (monthly().reshape(6, 10), {}, ValueError, r"train must be 1-D \(T,\)"),
-        ("abc", {}, TypeError, "train must be a pandas Series or a 1-D NumPy array"),
-        (monthly(), {"horizon": 0}, ValueError, "horizon must be >= 1"),
-        (monthly(), {"m": 0}, ValueError, "m must be >= 1"),
-        (monthly(), {"recipe": "es-rnn"}, ValueError, "recipe must be one of"),
-        (monthly(), {"input_len": 1}, ValueError, "input_len must be >= 2"),
-        (monthly(), {"seed": -1}, ValueError, "seed must be >= 0"),
-    ],
-)
-def test_fit_forecast_rejects_bad_input(train, kwargs, error, match):
-    args = {"horizon": 4, "m": 4} | kwargs
-    with pytest.raises(error, match=match):
-        F.fit_forecast(train, args.pop("horizon"), args.pop("m"), **args, **TINY)
-
-
-def test_predict_rejects_short_history():
-    f = F.fit_recurrent(monthly(), 4, 4, recipe="detrended", **TINY)
-    with pytest.raises(ValueError, match="history is too short"):
-        f.predict(monthly(5))
+    y, U = _covariate_series()
+    f = fit_recurrent(y[:240], 3, 1, recipe="detrended", input_len=8, hidden_size=8, epochs=3, device="cpu",
+                      covariates=U[:240])
+    np.save(tmp_path / "y.npy", y)
+    np.save(tmp_path / "u.npy", U)
+    path = save_checkpoint(tmp_path / "f.pt", f.model, f.config)
+    script = (
+        "import json, numpy as np, torch\n"
+        "from tslab.forecast import RecurrentForecaster\n"
+        "from tslab.train import load_checkpoint\n"
+        f"model, config = load_checkpoint({str(path)!r})\n"
+        f"y, U = np.load({str(tmp_path / 'y.npy')!r}), np.load({str(tmp_path / 'u.npy')!r})\n"
+        "print(json.dumps(RecurrentForecaster(model, config).predict(y[:250], U[:250]).tolist()))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    reloaded = np.array(json.loads(out.stdout), dtype=np.float32)
+    assert np.array_equal(reloaded, f.predict(y[:250], U[:250]).astype(np.float32))

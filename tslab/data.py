@@ -30,6 +30,7 @@ __all__ = [
     "make_loader",
     "load_dataset",
     "load_csv",
+    "LoadReport",
     "DATASETS",
 ]
 
@@ -450,75 +451,221 @@ def load_dataset(name: str) -> pd.Series | pd.DataFrame:
     return _LOADERS[key]()
 
 
+class LoadReport(NamedTuple):
+    """What :func:`load_csv` found in a file and what it did about it.
+
+    Attributes:
+        freq: the detected (or given) frequency as a pandas string, e.g. ``"D"``, ``"h"``, ``"MS"``;
+            ``None`` when ``freq=None`` kept the rows as they are.
+        n_rows: data rows in the file.
+        n_unsorted: rows that were out of date order (they were sorted).
+        missing_timestamps: the timestamps of the regular grid that had no row (rows added as NaN).
+        missing_values: per value column, the timestamps whose cell was empty in the file.
+        fill: the fill policy applied (``"interpolate"``, ``"ffill"`` or ``None``).
+        dropped: timestamps at the start/end that the policy could not fill and were dropped.
+    """
+
+    freq: str | None
+    n_rows: int
+    n_unsorted: int
+    missing_timestamps: pd.DatetimeIndex
+    missing_values: dict[str, pd.DatetimeIndex]
+    fill: str | None
+    dropped: pd.DatetimeIndex
+
+    def __str__(self) -> str:
+        def where(ts: pd.DatetimeIndex) -> str:
+            if len(ts) == 0:
+                return "0"
+            shown = ", ".join(str(t.date()) if t == t.normalize() else str(t) for t in ts[:3])
+            return f"{len(ts)} ({shown}{', ...' if len(ts) > 3 else ''})"
+
+        lines = [f"rows in file: {self.n_rows}; frequency: {self.freq}; rows out of date order (sorted): {self.n_unsorted}",
+                 f"missing timestamps (added as empty rows): {where(self.missing_timestamps)}"]
+        lines += [f"missing values in {col!r}: {where(ts)}" for col, ts in self.missing_values.items()]
+        policy = {"interpolate": "linear interpolation in time (uses the value after each gap)",
+                  "ffill": "forward fill (the last value seen; uses no future value)", None: "none (no gap allowed)"}
+        lines.append(f"fill policy: {policy[self.fill]}; dropped at the ends: {where(self.dropped)}")
+        return "\n".join(lines)
+
+
+def _rows(mask: np.ndarray | pd.Series, limit: int = 5) -> str:
+    """File line numbers (header = line 1) of the True entries of ``mask``, the first few."""
+    lines = (np.flatnonzero(np.asarray(mask)) + 2).tolist()
+    return f"{lines[:limit]}{' ...' if len(lines) > limit else ''} ({len(lines)} in all)"
+
+
+def _detect_freq(index: pd.DatetimeIndex) -> pd.DateOffset:
+    """The step of a sorted, unique ``DatetimeIndex``, allowing gaps; ValueError if it has none.
+
+    Tries business days (only weekdays, daily steps), the most common difference as a fixed step
+    (days, hours, minutes...), then calendar steps (month/quarter/year starts or ends). A step is accepted
+    only if every timestamp lies on its grid.
+    """
+    diffs = pd.Series(index[1:] - index[:-1])
+    step = diffs.mode().iloc[0]
+    candidates: list[pd.DateOffset] = []
+    if step == pd.Timedelta(days=1) and len(index) >= 10 and (index.day_of_week < 5).all():
+        candidates.append(pd.offsets.BDay())  # weekdays only: weekends are not missing
+    whole_days = step % pd.Timedelta(days=1) == pd.Timedelta(0)
+    candidates.append(pd.offsets.Day(step.days) if whole_days else pd.tseries.frequencies.to_offset(step))
+    candidates += [pd.offsets.MonthBegin(), pd.offsets.MonthEnd(), pd.offsets.QuarterBegin(startingMonth=1),
+                   pd.offsets.QuarterEnd(startingMonth=12), pd.offsets.YearBegin(), pd.offsets.YearEnd()]
+    for offset in candidates:
+        if not offset.is_on_offset(index[0]):
+            continue
+        grid = pd.date_range(index[0], index[-1], freq=offset)
+        if len(grid) <= 2 * len(index) and index.isin(grid).all():
+            return offset
+    raise ValueError(
+        f"date_column: the timestamps have no regular step (most common step {step}, "
+        f"steps range from {diffs.min()} to {diffs.max()}); aggregate them yourself (e.g. "
+        f"df.resample('D').mean()) or pass freq=None to keep the rows as they are"
+    )
+
+
 def load_csv(
     path: str | Path,
     date_column: str,
     value_columns: str | Sequence[str] | None = None,
     *,
-    freq: str | None = None,
+    freq: str | None = "infer",
     fill: str | None = "interpolate",
-) -> pd.Series | pd.DataFrame:
-    """Load your own time series from a CSV file.
+    min_length: int = 2,
+    sep: str = ",",
+    verbose: bool = False,
+    return_report: bool = False,
+) -> pd.Series | pd.DataFrame | tuple[pd.Series | pd.DataFrame, LoadReport]:
+    """Load your own time series from a CSV file, check it, and put it on a regular time grid.
+
+    Steps: parse ``date_column`` as dates, sort, detect the frequency, **report** missing
+    timestamps (grid points with no row) and missing values (empty cells), then fill them with
+    the stated ``fill`` policy. Nothing is ever resampled or averaged silently.
 
     Args:
         path: the CSV file.
         date_column: the column holding dates; it becomes a sorted ``DatetimeIndex``.
-        value_columns: one column (returns a Series) or several (a DataFrame); ``None`` keeps every
-            numeric column.
-        freq: resample to this pandas frequency (e.g. ``"MS"``) by averaging, or ``None`` to keep
-            the rows as they are.
-        fill: ``"interpolate"`` (in time), ``"ffill"``, or ``None`` to raise if values are missing.
+        value_columns: one column (returns a Series ``(T,)``) or several (a DataFrame ``(T, F)``);
+            ``None`` keeps every numeric column.
+        freq: ``"infer"`` detects the step and reindexes onto the regular grid (missing timestamps
+            become missing values); a pandas frequency (``"D"``, ``"h"``, ``"MS"``) is checked the
+            same way; ``None`` keeps the rows as they are.
+        fill: ``"interpolate"`` (linear in time; reads the value *after* a gap, fine for a
+            history, not inside a backtest), ``"ffill"`` (last value seen) or ``None`` (raise if
+            anything is missing). Unfillable rows at the ends are dropped and reported.
+        min_length: the fewest rows the result may have (e.g. window length + horizon).
+        sep: the delimiter, e.g. ``";"``.
+        verbose: print the report.
+        return_report: also return the :class:`LoadReport`.
+
+    Returns:
+        The data (Series or DataFrame on a ``DatetimeIndex``), or ``(data, report)``.
 
     Raises:
         FileNotFoundError: if ``path`` does not exist.
-        ValueError: for a missing column, unparsable dates, non-numeric values or gaps with
-            ``fill=None``.
+        ValueError: naming the column and the file lines for: an empty file, a missing column
+            (with a hint if the delimiter looks wrong), unparsable or duplicated timestamps,
+            non-numeric values, timestamps off the grid of ``freq``, missing values with
+            ``fill=None``, or fewer than ``min_length`` rows.
     """
     path = as_path("path", path, exists=True)
-    try:
-        df = pd.read_csv(path)
-    except (ValueError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:  # ParserError is a ValueError
-        raise ValueError(f"path must be a readable CSV file with a header row, got {str(path)!r}: {err}") from err
-    if not isinstance(df.index, pd.RangeIndex):  # pandas moves the extra fields of long rows into the index
-        raise ValueError(f"path must be a CSV file whose rows have as many fields as its header, got {str(path)!r}")
-    if date_column not in df.columns:
-        raise ValueError(f"date_column must be one of the file's columns {list(df.columns)}, got {date_column!r}")
-    if not (pd.api.types.is_object_dtype(df[date_column]) or pd.api.types.is_string_dtype(df[date_column])):
-        raise ValueError(f"date_column {date_column!r} must hold date strings such as 2020-01-31, got {df[date_column].dtype} "
-                         "values (numbers would silently become 1970 timestamps)")
-    try:
-        index = pd.to_datetime(df.pop(date_column))
-    except (ValueError, TypeError) as err:
-        raise ValueError(f"date_column {date_column!r} must hold dates pandas can parse: {err}") from err
-    df.index = pd.DatetimeIndex(index)
-    df = df.sort_index()
-    single = isinstance(value_columns, str)
-    if value_columns is None:
-        df = df.select_dtypes("number")
-        if df.shape[1] == 0:
-            raise ValueError("value_columns is None but the file has no numeric column besides the dates")
-    else:
-        cols = [value_columns] if single else list(value_columns) if isinstance(value_columns, (list, tuple)) else None
-        if not cols:
-            raise ValueError(f"value_columns must name at least one column of the file, got {value_columns!r}")
-        missing = [c for c in cols if c not in df.columns]
-        if missing:
-            raise ValueError(f"value_columns must be columns of the file {list(df.columns)}, missing {missing}")
-        df = df[cols]
-        non_numeric = [c for c in cols if not pd.api.types.is_numeric_dtype(df[c])]
-        if non_numeric:
-            raise ValueError(f"value_columns must be numeric, got non-numeric {non_numeric}")
     fill = as_choice("fill", fill, ("interpolate", "ffill", None))
+    verbose, return_report = as_bool("verbose", verbose), as_bool("return_report", return_report)
+    min_length = as_int("min_length", min_length, 1)
+    if not isinstance(sep, str) or not sep:
+        raise TypeError(f"sep must be a non-empty str such as ',' or ';', got {sep!r}")
+    try:
+        raw = pd.read_csv(path, sep=sep)
+    except pd.errors.EmptyDataError as err:
+        raise ValueError(f"path {str(path)!r} is empty: expected a header line and data rows") from err
+    except (ValueError, UnicodeDecodeError) as err:  # ParserError is a ValueError; binary files fail to decode
+        raise ValueError(f"path must be a readable CSV file with a header row, got {str(path)!r}: {err}") from err
+    if not isinstance(raw.index, pd.RangeIndex):  # pandas moves the extra fields of long rows into the index
+        raise ValueError(f"path must be a CSV file whose rows have as many fields as its header, got {str(path)!r}")
+    if date_column not in raw.columns:
+        hint = ""
+        if raw.shape[1] == 1:
+            guess = next((c for c in ";\t|," if c != sep and c in str(raw.columns[0])), None)
+            hint = f"; the file has a single column {raw.columns[0]!r}: is the delimiter {guess!r}? pass sep={guess!r}" if guess else ""
+        raise ValueError(f"date_column must be one of the file's columns {list(raw.columns)}, got {date_column!r}{hint}")
+    if pd.api.types.is_numeric_dtype(raw[date_column]):
+        raise ValueError(f"date_column {date_column!r} must hold date strings such as 2020-01-31, got {raw[date_column].dtype} "
+                         "values (numbers would silently become 1970 timestamps)")
+    # dates: every cell must parse
+    dates = pd.to_datetime(raw[date_column], errors="coerce", format="mixed")
+    bad = dates.isna().to_numpy()
+    if bad.any():
+        examples = raw[date_column][bad].head(3).tolist()
+        raise ValueError(f"date_column {date_column!r} has unparsable or empty dates {examples} on file lines {_rows(bad)}")
+    dup = dates.duplicated(keep=False).to_numpy()
+    if dup.any():
+        raise ValueError(
+            f"date_column {date_column!r} has duplicated timestamps {sorted(set(dates[dup].astype(str)))[:3]} on file "
+            f"lines {_rows(dup)}: keep one row per timestamp (or aggregate them yourself)"
+        )
+    # values: every non-empty cell must be a number
+    cols = [c for c in raw.columns if c != date_column] if value_columns is None else (
+        [value_columns] if isinstance(value_columns, str) else list(value_columns))
+    if not cols:
+        raise ValueError(f"value_columns must name at least one column of the file, got {value_columns!r}")
+    missing_cols = [c for c in cols if c not in raw.columns]
+    if missing_cols:
+        raise ValueError(f"value_columns must be columns of the file {list(raw.columns)}, missing {missing_cols}")
+    values = {}
+    for c in cols:
+        num = pd.to_numeric(raw[c], errors="coerce")
+        wrong = (num.isna() & raw[c].notna()).to_numpy()
+        if wrong.any() and (value_columns is not None or num.notna().any()):  # a text column is skipped, a typo is not
+            raise ValueError(f"value_columns: column {c!r} must be numeric, got {raw[c][wrong].head(3).tolist()} on "
+                             f"file lines {_rows(wrong)}")
+        if not wrong.any():
+            values[c] = num.astype(float)
+    if not values:
+        raise ValueError("value_columns is None but the file has no numeric column besides the dates")
+    df = pd.DataFrame(values).set_index(pd.DatetimeIndex(dates, name=None))
+    n_unsorted = int((np.diff(df.index.asi8) < 0).sum())
+    df = df.sort_index()
+    if len(df) < max(min_length, 2):
+        raise ValueError(f"path {str(path)!r} has {len(df)} data row(s); min_length asks for at least {max(min_length, 2)}")
+    missing_values = {c: df.index[df[c].isna().to_numpy()] for c in df.columns}
+    missing_ts = pd.DatetimeIndex([])
+    freq_name = None
     if freq is not None:
-        try:
-            df = df.resample(freq).mean()
-        except (ValueError, TypeError) as err:
-            raise ValueError(f"freq must be a pandas frequency such as 'MS' or 'D', got {freq!r}") from err
+        if freq == "infer":
+            offset = _detect_freq(df.index)
+        else:
+            try:
+                offset = pd.tseries.frequencies.to_offset(freq)
+            except ValueError as err:
+                raise ValueError(f"freq must be 'infer', None or a pandas frequency such as 'D' or 'MS', got {freq!r}") from err
+        grid = pd.date_range(df.index[0], df.index[-1], freq=offset)
+        off = ~df.index.isin(grid)
+        if off.any():
+            raise ValueError(f"date_column {date_column!r}: {int(off.sum())} timestamp(s) are off the {offset.freqstr!r} grid, "
+                             f"e.g. {[str(t) for t in df.index[off][:3]]}; aggregate them yourself or pass freq=None")
+        missing_ts = grid[~grid.isin(df.index)]
+        df = df.reindex(grid)
+        freq_name = offset.freqstr
+    n_before = len(df)
     if fill == "interpolate":
-        df = df.interpolate(method="time").dropna()
+        df = df.interpolate(method="time", limit_area="inside")
     elif fill == "ffill":
-        df = df.ffill().dropna()
-    elif fill is None:
-        if df.isna().any().any():
-            raise ValueError(f"the data has {int(df.isna().sum().sum())} missing value(s); pass fill='interpolate' or 'ffill'")
-    return df.iloc[:, 0] if single else df
+        df = df.ffill()
+    elif df.isna().any().any():
+        raise ValueError(
+            f"the data has {int(df.isna().sum().sum())} missing value(s) ({len(missing_ts)} missing timestamps, "
+            f"{sum(len(v) for v in missing_values.values())} empty cells); pass fill='interpolate' or 'ffill'"
+        )
+    keep = df.notna().all(axis=1).to_numpy()
+    lo, hi = (np.flatnonzero(keep)[[0, -1]] if keep.any() else (0, -1))
+    dropped = df.index[~((np.arange(n_before) >= lo) & (np.arange(n_before) <= hi))]
+    df = df.iloc[lo : hi + 1]
+    if len(df) < min_length:
+        raise ValueError(f"path {str(path)!r} gives {len(df)} usable row(s) after filling; min_length asks for at least {min_length}")
+    if freq_name is not None:
+        df.index.freq = freq_name
+    report = LoadReport(freq_name, len(raw), n_unsorted, missing_ts, missing_values, fill, dropped)
+    if verbose:
+        print(report)
+    out = df.iloc[:, 0] if isinstance(value_columns, str) else df
+    return (out, report) if return_report else out

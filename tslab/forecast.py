@@ -43,12 +43,12 @@ __all__ = [
 Predictor = Callable[[np.ndarray], ArrayLike]
 
 
-def _windows_3d(history_window: ArrayLike | torch.Tensor) -> tuple[np.ndarray, int]:
-    """Bring ``(L,)``, ``(N, L)`` or ``(N, L, 1)`` to ``(N, L, 1)``; also return the input ndim."""
+def _windows_3d(history_window: ArrayLike | torch.Tensor, one_feature: bool = True) -> tuple[np.ndarray, int]:
+    """Bring ``(L,)``, ``(N, L)`` or ``(N, L, 1)`` (``(N, L, F)`` if not ``one_feature``) to 3-D; also return the input ndim."""
     w = as_array("history_window", history_window, range(8)).astype(np.float32)
     ndim = w.ndim
     w = w[None, :, None] if ndim == 1 else w[:, :, None] if ndim == 2 else w
-    if w.ndim != 3 or w.shape[2] != 1:
+    if w.ndim != 3 or (one_feature and w.shape[2] != 1):
         raise ValueError(f"history_window must be (L,), (N, L) or (N, L, 1) (one feature: predictions are fed "
                          f"back), got shape {w.shape}")
     if w.shape[1] < 1 or w.shape[0] < 1:
@@ -142,16 +142,16 @@ def make_direct_targets(
 def direct_forecast(
     model: torch.nn.Module | Predictor, history_window: ArrayLike | torch.Tensor
 ) -> np.ndarray:
-    """Forecast all steps at once with a direct model ``(N, L, 1) -> (N, H)``.
+    """Forecast all steps at once with a direct model ``(N, L, F) -> (N, H)``.
 
     Args:
         model: a torch module (eval mode, no grad, own device) or a NumPy callable.
-        history_window: ``(L,)``, ``(N, L)`` or ``(N, L, 1)``.
+        history_window: ``(L,)``, ``(N, L)`` or ``(N, L, F)``.
 
     Returns:
         ``(H,)`` if ``history_window`` was 1-D, else ``(N, H)``.
     """
-    window, in_ndim = _windows_3d(history_window)
+    window, in_ndim = _windows_3d(history_window, one_feature=False)
     is_module = isinstance(model, torch.nn.Module)
     if not is_module and not callable(model):
         raise TypeError(f"model must be a torch.nn.Module or a callable, got {type(model).__name__}")
@@ -351,7 +351,8 @@ class RecurrentForecaster:
     with ``RecurrentForecaster(load_checkpoint(path)[0], config)``.
 
     Attributes:
-        model: ``SequenceModel(kind, input_size=1, output_size=H)``: ``(N, L, 1) -> (N, H)``.
+        model: ``SequenceModel(kind, input_size=1 + F, output_size=H)``: ``(N, L, 1 + F) -> (N, H)``
+            (``F = 0`` without covariates).
         config: ``recipe``, ``kind``, ``horizon``, ``m``, ``input_len``, ``hidden_size`` and the
             preprocessing fitted on the training part (trend coefficients, scales, ETS model).
     """
@@ -359,12 +360,14 @@ class RecurrentForecaster:
     model: torch.nn.Module
     config: dict
 
-    def predict(self, history: ArrayLike) -> np.ndarray:
+    def predict(self, history: ArrayLike, covariates: pd.DataFrame | ArrayLike | None = None) -> np.ndarray:
         """Forecast the ``H`` steps after ``history``.
 
         Args:
             history: the series ``(T,)`` from the same start as the training part (usually the
                 training part itself, or it extended by newer values).
+            covariates: if the model was fitted with covariates: their values ``(T, F)`` on the
+                same steps as ``history`` (only the last ``L`` rows are read).
 
         Returns:
             Point forecasts ``(H,)`` in the units of ``history``.
@@ -372,15 +375,35 @@ class RecurrentForecaster:
         c = self.config
         y = _check_series(history, "history", c["min_length"])
         L, H = c["input_len"], c["horizon"]
+        n_cov = len(c.get("cov_mu", []))
+        if (covariates is None) != (n_cov == 0):
+            raise ValueError(f"covariates must be given exactly when the model was fitted with them "
+                             f"({n_cov} column(s)), got {'None' if covariates is None else 'an array'}")
+        if n_cov:
+            u = _scaled_covariates(covariates, y.size, c, "covariates")[-L:]  # (L, F)
         if c["recipe"] == "ets_residual":
             x = ((y[-L:] - y[-1]) / c["x_scale"])[None, :, None]  # (1, L, 1)
             return _ets(y, H, c) + direct_forecast(self.model, x)[0] * c["scale"]
         T = y.size
         trend = np.polyval(c["trend_coef"], np.arange(T + H) / c["trend_time_scale"])  # (T + H,)
         z = (y - trend[:T] - c["mu"]) / c["sd"]  # (T,)
-        z_hat = direct_forecast(self.model, (z[-L:] - z[-1])[None, :, None])[0] + z[-1]  # (H,)
+        x = (z[-L:] - z[-1])[:, None]  # (L, 1)
+        if n_cov:
+            x = np.concatenate([x, u], axis=1)  # (L, 1 + F)
+        z_hat = direct_forecast(self.model, x[None].astype(np.float32))[0] + z[-1]  # (H,)
         network = trend[T:] + z_hat * c["sd"] + c["mu"]
         return network if c["recipe"] == "detrended" else 0.5 * (network + _ets(y, H, c))
+
+
+def _scaled_covariates(covariates: object, length: int, config: dict, name: str) -> np.ndarray:
+    """Covariates ``(T, F)`` as floats, checked against ``length`` and standardised with ``config``."""
+    u = as_array(name, covariates)
+    u = u[:, None] if u.ndim == 1 else u
+    n_cov = len(config["cov_mu"])
+    if u.shape != (length, n_cov):
+        raise ValueError(f"{name} must have shape (T, F) = ({length}, {n_cov}), one row per value of the series, "
+                         f"got {u.shape}")
+    return (u - np.asarray(config["cov_mu"])) / np.asarray(config["cov_sd"])
 
 
 def _ets(y: np.ndarray, horizon: int, config: dict) -> np.ndarray:
@@ -427,8 +450,15 @@ def fit_recurrent(
     epochs: int = 40,
     lr: float = 5e-3,
     device: torch.device | str | None = None,
+    covariates: pd.DataFrame | ArrayLike | None = None,
 ) -> RecurrentForecaster:
     """Fit the course's recurrent forecasting recipe on ``train`` only (see :func:`fit_forecast`).
+
+    ``covariates`` ``(T, F)`` (one row per value of ``train``, ``recipe="detrended"`` only) are
+    standardised with their training mean and sd and fed beside the series: windows
+    ``(N, L, 1 + F)``. Only values up to each window's end are read, so a covariate needs to be
+    known up to the forecast origin only (a measured variable, or a calendar feature; a direct
+    model knows the future dates from the window's last one).
 
     Returns:
         A :class:`RecurrentForecaster`; ``.predict(train)`` gives the forecast.
@@ -449,6 +479,14 @@ def fit_recurrent(
     y = _check_series(train, "train", min_length)
     config: dict = {"recipe": recipe, "kind": kind, "horizon": horizon, "m": m, "input_len": L,
                     "hidden_size": int(hidden_size), "min_length": L if recipe == "detrended" else max(L, 2 * m)}
+    U = None
+    if covariates is not None:
+        if recipe != "detrended":
+            raise ValueError(f"covariates work with recipe='detrended' only, got recipe={recipe!r}")
+        raw = as_array("covariates", covariates)
+        raw = raw[:, None] if raw.ndim == 1 else raw
+        config.update(cov_mu=raw.mean(axis=0).tolist(), cov_sd=[float(v) or 1.0 for v in raw.std(axis=0)])
+        U = _scaled_covariates(raw, y.size, config, "covariates")  # (T, F)
     if recipe == "ets_residual":
         data = _residual_windows_cached(y.tobytes(), L, horizon, m)
         X, Y = data.X, data.Y
@@ -461,6 +499,8 @@ def fit_recurrent(
         mu, sd = float(resid.mean()), float(resid.std()) or 1.0
         X, Y = make_windows((resid - mu) / sd, L, horizon)  # (N, L, 1), (N, H)
         X, Y = X - X[:, -1:, :], Y - X[:, -1, :]  # local normalisation: changes from the last value
+        if U is not None:
+            X = np.concatenate([X, make_windows(U, L, horizon)[0]], axis=2)  # (N, L, 1 + F)
         config.update(trend_coef=[float(v) for v in coef], trend_time_scale=T, mu=mu, sd=sd)
         if recipe == "combination":
             from tslab.baselines import select_ets
@@ -469,7 +509,7 @@ def fit_recurrent(
     device = get_device() if device is None else device
     with torch.random.fork_rng(devices=[]):  # the caller's global RNG is left as it was
         torch.manual_seed(seed)
-        model = SequenceModel(kind, input_size=1, hidden_size=hidden_size, output_size=horizon)
+        model = SequenceModel(kind, input_size=X.shape[2], hidden_size=hidden_size, output_size=horizon)
         fit(model, make_loader(X, Y, batch_size=64, shuffle=True, seed=seed), epochs=epochs, lr=lr,
             clip_grad_norm=1.0, progress=False, device=device,
             scheduler=lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs))
