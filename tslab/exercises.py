@@ -465,9 +465,9 @@ def _check_make_remembering(answer: Any, rng: np.random.Generator) -> str | None
 # ---------------------------------------------------------------------------------------------
 # capstone: beat seasonal naive on a real series the course never used
 # ---------------------------------------------------------------------------------------------
-CAPSTONE = {"horizon": 12, "m": 12, "initial": 612, "step": 24}
-"""The capstone backtest: 12 months ahead, MASE with period 12, 5 origins 24 months apart,
-training on the first 612 months (1950-2000) or more. Only ``capstone_series()[:612]`` is
+CAPSTONE = {"horizon": 12, "m": 12, "initial": 612, "step": 12}
+"""The capstone backtest: 12 months ahead, MASE with period 12, 10 yearly origins (January
+2001 to January 2010), training on the first 612 months (1950-2000) or more. Only ``capstone_series()[:612]`` is
 needed to develop a forecaster; the months after it are the backtest's test periods."""
 
 
