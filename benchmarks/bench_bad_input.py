@@ -109,7 +109,7 @@ GOOD: dict[str, Callable[[], dict[str, Any]]] = {
     "metrics.mase_scale": lambda: dict(y_train=_series(), m=1),
     "models.SequenceModel": lambda: dict(kind="lstm", input_size=1, hidden_size=4, num_layers=1, dropout=0.0,
                                          bidirectional=False, output_size=1, use_tslab_cells=False, pooling="last",
-                                         recurrent_init="default", predict_change=False),
+                                         recurrent_init="pytorch", predict_change=False),
     "models.StatefulForecaster": lambda: dict(kind="gru", input_size=1, hidden_size=4, num_layers=1, dropout=0.0,
                                               output_size=1, use_tslab_cells=False),
     "models.count_parameters": lambda: dict(model=_model(), trainable_only=True),

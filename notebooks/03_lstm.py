@@ -43,14 +43,14 @@ import tslab.cells
 from tslab.cells import lstm_gate_trace
 from tslab.data import make_anomaly_dataset
 from tslab.device import get_device, seed_everything
-from tslab.exercises import check_function, check_value
+from tslab.exercises import check
 from tslab.plots import use_course_style
 
 seed_everything(0)
 device = get_device()
 use_course_style()
 # The models here are tiny: one CPU thread is faster than several threads waiting on each other
-# (on a busy 2-core machine, many times faster). Delete this line for big models.
+# (on a busy machine, many times faster). Delete this line for big models.
 torch.set_num_threads(1)
 print(f"Running on: {device}")
 
@@ -470,40 +470,53 @@ grid
 #   get $P$ features, `c_n` keeps $H$, and $W_{hh}$ shrinks to $(4H, P)$.
 # - A forget-gate bias of +1 made the LSTM learn the spike task in our budget (one seed);
 #   inside it, one unit's cell jumps at the spike and never returns to its old range.
-#
-# ## Exercises
-#
-# 1. **Count.** How many parameters has `nn.LSTM(input_size=2, hidden_size=10)`? By hand first.
-# 2. **Forgetting with the input gate closed.** Write `forget_only_step(f, c)` that returns the
-#    cell state after one step with the input gate closed ($i = 0$). What does it do after $k$
-#    steps with a constant $f$?
-# 3. **Closed output gate.** If $o_t = 0$ at every step, what does the layer output, and does the
-#    cell state still change? Try it by setting the output-gate bias to -100.
-# 4. **Without the trick.** Plot the gate trace of `models[0.0]`, the model trained without the
-#    forget bias. Does any unit hold the spike?
-
-# %%
-n_lstm_params = None  # exercise 1
-_ = check_value("n_lstm_params", n_lstm_params, count(nn.LSTM(2, 10)),
-                hint="Four gates, each with W_ih (10, 2), W_hh (10, 10) and two biases of 10.")
-
-forget_only_step = None  # exercise 2: def forget_only_step(f, c): ...
-_ = check_function("forget_only_step", forget_only_step, lambda f, c: f * c,
-                   [(torch.rand(3, 4), torch.randn(3, 4)), (torch.ones(2), torch.randn(2))])
 
 # %% [markdown]
-# <details><summary>Solutions</summary>
+# ## Exercises
 #
-# 1. $4 \cdot 10 \cdot (2 + 10 + 2) = 560$: `n_lstm_params = 560`.
-# 2. `def forget_only_step(f, c): return f * c` (with $i = 0$ the candidate is not written).
-#    After $k$ steps the cell is $f^k c$: with $f = 0.5$ it halves each step, with $f = 0.99$
-#    it keeps 90 % after 10 steps.
-# 3. The output $h_t = o_t \odot \tanh(c_t)$ is all zeros, so nothing flows to the next layer or
-#    the head, and $h_{t-1} = 0$ feeds the gates. The cell state still changes through $i$, $f$
-#    and $g$ computed from $x_t$ alone.
-# 4. `trace0 = lstm_gate_trace(models[0.0].lstm, X_test[k])`, then for each unit compare the
-#    range of `trace0["c"][:spike]` with that of `trace0["c"][spike + 3:]`. In our run no unit
-#    holds the spike: for all 8 units the range after the spike overlaps the range before, so
-#    the last state carries no clean "spike" signal, which fits the lower test accuracy.
+# Each exercise asks for a small function. `check("03.k", your_function)` runs it on fresh random
+# inputs, ones this notebook never showed, and prints "Correct" or "Not yet" with a hint.
 #
-# </details>
+# 1. **How long does a cell remember?** With the input gate closed ($i_t = 0$) and a constant
+#    forget gate $f$ ($0 < f < 1$), how many steps does it take until the cell holds at most half
+#    of what it held? Write `half_life(f)` that returns that number (a whole number $\geq 1$).
+#    Then compare a fresh LSTM ($f \approx \sigma(0)$) with one whose forget bias is +1
+#    ($f \approx \sigma(1)$, section 5).
+
+# %%
+def half_life(f):
+    """Steps until a cell with a closed input gate and constant forget gate f holds at most half."""
+    raise NotImplementedError  # your code here
+
+
+check("03.1", half_life)
+
+# %% [markdown]
+# 2. **Shapes without running it.** Write `lstm_shapes(L, N, H_in, H, num_layers,
+#    bidirectional, proj_size)` that returns the shapes of `output`, `h_n` and `c_n` (three tuples)
+#    of `nn.LSTM(H_in, H, num_layers=num_layers, bidirectional=bidirectional, proj_size=proj_size)`
+#    on an input of shape $(L, N, H_{in})$ (`batch_first=False`; `proj_size=0` means no
+#    projection). Work them out from sections 3 and 4: the check does not let you build an LSTM.
+
+# %%
+def lstm_shapes(L, N, H_in, H, num_layers, bidirectional, proj_size):
+    """(output shape, h_n shape, c_n shape) of nn.LSTM on an (L, N, H_in) input."""
+    raise NotImplementedError  # your code here
+
+
+check("03.2", lstm_shapes)
+
+# %% [markdown]
+# 3. **An LSTM that never forgets.** Write `make_remembering(lstm)` that changes only the
+#    *biases* of a one-layer `nn.LSTM`, in place, so that its cell state passes through any
+#    sequence unchanged: `c_n` equals `c0` whatever the input `x` and `h0`. Which gates must be
+#    fully open, which fully closed, and where are their rows in `bias_ih_l0`? (A sigmoid is 1
+#    to float precision once its input is above about 17.)
+
+# %%
+def make_remembering(lstm):
+    """Change lstm's biases in place so that c_n == c0 for any input."""
+    raise NotImplementedError  # your code here
+
+
+check("03.3", make_remembering)

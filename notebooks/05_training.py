@@ -190,7 +190,7 @@ def train_classifier(kind: str, recurrent_init: str = cfg.recurrent_init, epochs
 # so it gets the whole budget):
 
 # %%
-_, history_default = train_classifier("rnn", recurrent_init="default", early_stopping_patience=None)
+_, history_default = train_classifier("rnn", recurrent_init="pytorch", early_stopping_patience=None)
 print("validation accuracy per epoch:", np.round(history_default.metrics["accuracy"], 2))
 
 # %% [markdown]
@@ -208,7 +208,7 @@ print("validation accuracy per epoch:", np.round(history_default.metrics["accura
 # the forget-gate bias also starts at about 1, so the cell keeps its memory by default.
 
 # %%
-W = SequenceModel("rnn", 1, cfg.anomaly_hidden).encoder.weight_hh_l0.detach()
+W = SequenceModel("rnn", 1, cfg.anomaly_hidden, recurrent_init="pytorch").encoder.weight_hh_l0.detach()
 W_orth = SequenceModel("rnn", 1, cfg.anomaly_hidden, recurrent_init="orthogonal").encoder.weight_hh_l0.detach()
 radius, radius_orth = (float(torch.linalg.eigvals(w).abs().max()) for w in (W, W_orth))
 print(f"spectral radius of W_hh: default {radius:.2f}, orthogonal {radius_orth:.2f}")

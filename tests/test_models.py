@@ -263,10 +263,41 @@ def test_orthogonal_init_makes_every_recurrent_block_orthogonal(kind):
 
 def test_orthogonal_init_opens_the_lstm_forget_gate():
     torch.manual_seed(0)
-    default = SequenceModel("lstm", 1, 8).encoder.bias_hh_l0[8:16]
+    plain = SequenceModel("lstm", 1, 8, recurrent_init="pytorch").encoder.bias_hh_l0[8:16]
     torch.manual_seed(0)
     ortho = SequenceModel("lstm", 1, 8, recurrent_init="orthogonal").encoder.bias_hh_l0[8:16]
-    torch.testing.assert_close(ortho, default + 1.0)
+    torch.testing.assert_close(ortho, plain + 1.0)
+
+
+@pytest.mark.parametrize("kind", RECURRENT_KINDS)
+def test_default_init_is_the_one_the_course_teaches(kind):
+    """Orthogonal W_hh blocks and, for LSTM, forget-gate bias +1: the default, not an option."""
+    torch.manual_seed(0)
+    default = SequenceModel(kind, 1, 8)
+    torch.manual_seed(0)
+    plain = SequenceModel(kind, 1, 8, recurrent_init="pytorch")
+    assert default.config["recurrent_init"] == "orthogonal"
+    W = default.encoder.weight_hh_l0.detach()
+    for block in W.split(8):
+        torch.testing.assert_close(block @ block.T, torch.eye(8), atol=1e-5, rtol=0)
+    radius = float(torch.linalg.eigvals(plain.encoder.weight_hh_l0.detach()[:8]).abs().max())
+    assert radius < 1  # PyTorch's uniform init shrinks the state at every step
+    shift = (default.encoder.bias_hh_l0 - plain.encoder.bias_hh_l0).detach()
+    expected = torch.zeros_like(shift)
+    if kind == "lstm":
+        expected[8:16] = 1.0  # gate order i, f, g, o: only the forget gate
+    torch.testing.assert_close(shift, expected)
+    torch.testing.assert_close(default.encoder.weight_ih_l0, plain.encoder.weight_ih_l0)
+
+
+@pytest.mark.parametrize("kind", ["cnn", "transformer"])
+def test_default_init_of_non_recurrent_kinds_is_pytorchs(kind):
+    assert SequenceModel(kind, 1, 8).config["recurrent_init"] == "pytorch"
+
+
+def test_model_from_config_reads_the_old_name_of_pytorch_init():
+    config = SequenceModel("gru", 1, 4, recurrent_init="pytorch").config | {"recurrent_init": "default"}
+    assert model_from_config(config).config["recurrent_init"] == "pytorch"
 
 
 def test_orthogonal_init_needs_recurrent_kind():
