@@ -509,7 +509,9 @@ def fit_recurrent(
     device = get_device() if device is None else device
     with torch.random.fork_rng(devices=[]):  # the caller's global RNG is left as it was
         torch.manual_seed(seed)
-        model = SequenceModel(kind, input_size=X.shape[2], hidden_size=hidden_size, output_size=horizon)
+        # PyTorch's own initialisation: the one the recipe was chosen with on co2's validation origins
+        model = SequenceModel(kind, input_size=X.shape[2], hidden_size=hidden_size, output_size=horizon,
+                              recurrent_init="pytorch")
         fit(model, make_loader(X, Y, batch_size=64, shuffle=True, seed=seed), epochs=epochs, lr=lr,
             clip_grad_norm=1.0, progress=False, device=device,
             scheduler=lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs))
