@@ -65,9 +65,13 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import multiprocessing
+import os
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
@@ -144,8 +148,23 @@ def score_origin(y: np.ndarray, origin: int, recipes: tuple[str, ...], seeds: tu
 
 def run_period(y: np.ndarray, origins: list[int], recipes: tuple[str, ...], seeds: tuple[int, ...],
                sarima: bool) -> dict:
-    """MASE at every origin: ``{"baselines": {name: [per origin]}, "networks": {(recipe, kind, seed): [...]}}``."""
-    return collect([score_origin(y, o, recipes, seeds, sarima) for o in origins])
+    """MASE at every origin: ``{"baselines": {name: [per origin]}, "networks": {(recipe, kind, seed): [...]}}``.
+
+    Origins are scored in ``TSLAB_BENCH_JOBS`` worker processes (default: one per CPU core), each
+    on one torch thread; every fit is seeded, so the numbers do not depend on the number of jobs.
+    """
+    score = functools.partial(score_origin, y, recipes=recipes, seeds=seeds, sarima=sarima)
+    jobs = min(int(os.environ.get("TSLAB_BENCH_JOBS", os.cpu_count() or 1)), len(origins))
+    if jobs <= 1:
+        return collect([score(o) for o in origins])
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_one_thread) as pool:
+        return collect(list(pool.map(score, origins)))
+
+
+def _one_thread() -> None:
+    import torch
+
+    torch.set_num_threads(1)
 
 
 def collect(records: list[dict]) -> dict:

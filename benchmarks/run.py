@@ -48,6 +48,7 @@ PARTS = ("training", "co2", "intervals", "cells", "notebooks")
 def _load(path: Path, name: str):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # so that a part's worker processes can find its functions by name
     spec.loader.exec_module(module)
     return module
 
