@@ -44,7 +44,8 @@ install_colab() {  # $1: venv python
   # the test tools, never allowed to move a Colab version
   printf '%s\n' "${COLAB_PINS[@]}" "$TORCH" > "$ENVS/colab-constraints.txt" &&
   "$UV" pip install -q --python "$1" "${FIND_LINKS[@]}" -c "$ENVS/colab-constraints.txt" \
-      "jupyterlab>=4.0" "nbconvert>=7.1" "jupytext>=1.16" "nbval>=0.11" "pytest>=7.4" &&
+      "jupyterlab>=4.0" "nbconvert>=7.1" "jupytext>=1.16" "nbval>=0.11" "pytest>=7.4" \
+      "vega_datasets>=0.9" &&   # notebook 08's data; its Colab bootstrap installs it the same way
   "$UV" pip install -q --python "$1" --no-deps -e "$ROOT"          # as the Colab bootstrap cell does
 }
 
