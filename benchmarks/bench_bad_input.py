@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-MODULES = ("data", "baselines", "forecast", "hybrid", "metrics", "models", "train", "device", "exercises",
-           "plots", "widgets", "cells")
+MODULES = ("data", "baselines", "forecast", "hybrid", "intervals", "seasonality", "features", "metrics", "models",
+           "train", "device", "exercises", "settings", "plots", "widgets", "cells")
 TMP = Path(tempfile.mkdtemp(prefix="tslab_bad_"))
 
 
@@ -76,7 +76,8 @@ GOOD: dict[str, Callable[[], dict[str, Any]]] = {
     "data.Scaler": lambda: dict(kind="standard"),
     "data.make_loader": lambda: dict(X=np.zeros((8, 5, 1)), y=np.zeros((8, 1)), batch_size=4, shuffle=False, seed=0),
     "data.load_dataset": lambda: dict(name="sunspots"),
-    "data.load_csv": lambda: dict(path=_csv(), date_column="date", value_columns="value"),
+    "data.load_csv": lambda: dict(path=_csv(), date_column="date", value_columns="value", freq="infer", fill="interpolate",
+                                  min_length=2, sep=",", verbose=False, return_report=False),
     "data.Scaler.fit": lambda: dict(train=_series()),
     "data.Scaler.transform": lambda: dict(x=_series()),
     "data.Scaler.inverse_transform": lambda: dict(x=_series()),
@@ -87,6 +88,31 @@ GOOD: dict[str, Callable[[], dict[str, Any]]] = {
     "baselines.forecast_linear": lambda: dict(train=_series(), horizon=3, n_lags=3, alpha=0.0),
     "baselines.forecast_ets": lambda: dict(train=_series(), horizon=3, m=4),
     "baselines.forecast_sarima": lambda: dict(train=_series(), horizon=3, m=4, order=(1, 0, 0), seasonal_order=None),
+    "baselines.forecast_ar": lambda: dict(train=_series(), horizon=3, p="auto", max_lag=4),
+    "baselines.select_ar": lambda: dict(train=_series(), max_lag=4),
+    "baselines.select_ets": lambda: dict(train=_series(), m=4, trend="auto", seasonal="auto", damped_trend="auto"),
+    "baselines.select_sarima": lambda: dict(train=_series(), m=4, d=1, D=1, max_pq=1),
+    "forecast.fit_forecast": lambda: dict(train=_series(48), horizon=2, m=4, kind="gru", seed=0, recipe="detrended",
+                                          input_len=8, hidden_size=4, epochs=1, lr=5e-3, device="cpu"),
+    "forecast.fit_recurrent": lambda: dict(train=_series(48), horizon=2, m=4, kind="gru", seed=0, recipe="detrended",
+                                           input_len=8, hidden_size=4, epochs=1, lr=5e-3, device="cpu",
+                                           covariates=np.cos(np.arange(48.0))[:, None]),
+    "forecast.RecurrentForecaster.predict": lambda: dict(history=_series(48), covariates=np.cos(np.arange(48.0))[:, None]),
+    "intervals.conformal_quantiles": lambda: dict(residuals=np.sin(np.arange(30.0)).reshape(10, 3), levels=(0.8, 0.95),
+                                                  per_horizon=True),
+    "intervals.conformal_interval": lambda: dict(point=_series(3), q=np.ones(3)),
+    "intervals.coverage": lambda: dict(y=_series(6).reshape(2, 3), lower=_series(6).reshape(2, 3) - 1,
+                                       upper=_series(6).reshape(2, 3) + 1, per_horizon=False),
+    "intervals.mean_width": lambda: dict(lower=_series(6) - 1, upper=_series(6) + 1),
+    "intervals.ets_rolling_intervals": lambda: dict(y=_series(), fit_end=40, origins=[40, 45], horizon=3, levels=(0.8,),
+                                                    trend=None, damped_trend=False),
+    "seasonality.autocorrelation": lambda: dict(y=_series(), max_lag=5),
+    "seasonality.periodogram": lambda: dict(y=_series()),
+    "seasonality.detect_periods": lambda: dict(y=_series(), max_period=20, n=1),
+    "features.calendar_features": lambda: dict(index=pd.date_range("2020-01-01", periods=10, freq="D"), cycles=("dayofyear",)),
+    "exercises.check": lambda: dict(exercise_id="03.1", answer=None),
+    "exercises.grade": lambda: dict(exercise_id="03.1", answer=None, seed=0),
+    "exercises.exercise": lambda: dict(exercise_id="99.9", name="answer", wants_callable=True, passed="well done"),
     "forecast.recursive_forecast": lambda: dict(model=_model(), history_window=_series(10), horizon=3),
     "forecast.make_direct_targets": lambda: dict(series=_series(), input_len=5, horizon=2),
     "forecast.direct_forecast": lambda: dict(model=_model(), history_window=_series(10)),
@@ -160,7 +186,30 @@ GOOD: dict[str, Callable[[], dict[str, Any]]] = {
     "cells.lstm_gate_trace": lambda: dict(lstm=_cells_lstm(), x=torch.zeros(5, 2)),
 }
 # Too slow to call dozens of times here (they train); their argument checks are shared with make_explorer.
-SKIP = {"widgets.explore_once", "widgets.static_grid", "widgets.plot_result", "train.detach_state"}
+SKIP = {"widgets.explore_once", "widgets.static_grid", "widgets.plot_result", "train.detach_state",
+        "exercises.capstone_series"}  # capstone_series takes no argument
+# Methods exercised on a ready instance: class -> (instance factory, method names).
+METHODS: dict[str, tuple[Callable[[], Any], tuple[str, ...]]] = {
+    "data.Scaler": (lambda: _fitted_scaler(), ("fit", "transform", "inverse_transform")),
+    "forecast.RecurrentForecaster": (lambda: _recurrent(), ("predict",)),
+}
+
+
+def _fitted_scaler():
+    from tslab.data import Scaler
+
+    return Scaler("standard").fit(_series())
+
+
+_RECURRENT: list = []
+
+
+def _recurrent():
+    from tslab.forecast import fit_recurrent
+
+    if not _RECURRENT:  # fitted once: predict does not change it
+        _RECURRENT.append(fit_recurrent(**GOOD["forecast.fit_recurrent"]()))
+    return _RECURRENT[0]
 
 
 def _cells_lstm():
@@ -223,7 +272,7 @@ BAD = {
     "device": {"unknown": "tpu0", "int": 3, "list": ["cpu"]},
 }
 # parameters that are free text, not a choice
-TEXT = {"name", "hint", "label", "date_column"}
+TEXT = {"name", "hint", "label", "date_column", "sep", "passed"}
 
 
 def kind_of(param: inspect.Parameter) -> str | None:
@@ -266,6 +315,25 @@ def extra_bad(qual: str, param: str) -> dict[str, Any]:
         "data.make_sine_windows": {"freq_range": {"nan": (float("nan"), 1.0), "one": (1.0,), "str": "ab"},
                                    "dt": {"zero": 0.0, "negative": -0.1}},
         "data.make_trend_series": {"period": {"zero": 0}},
+        "data.load_csv": {"min_length": {"zero": 0}, "sep": {"empty": ""}},
+        "baselines.forecast_sarima": {"order": {"str": "nope", "short": (1, 0), "float": (1.5, 0, 0), "negative": (-1, 0, 0)},
+                                      "seasonal_order": {"str": "nope", "with_period": (1, 0, 0, 4), "negative": (0, -1, 0)}},
+        "baselines.forecast_ar": {"p": {"too_large": 40}},
+        "hybrid.ets_origin_forecasts": {"spec": {"not_dict": [1], "unknown_key": {"foo": 1},
+                                                 "bad_value": {"trend": "nope", "seasonal": None, "damped_trend": False}}},
+        "intervals.ets_rolling_intervals": {"origins": {"str": "ab", "empty": [], "before_fit_end": [10], "beyond": [10_000],
+                                                        "float": [40.5], "nan": [float("nan")]},
+                                            "levels": {"one": 1.0, "zero": 0.0, "above": (0.8, 1.5)}},
+        "intervals.conformal_quantiles": {"levels": {"one": 1.0, "zero": 0.0, "above": (0.8, 1.5), "empty": ()}},
+        "seasonality.detect_periods": {"max_period": {"one": 1, "beyond": 10_000}, "n": {"zero": 0}},
+        "seasonality.autocorrelation": {"max_lag": {"beyond": 10_000}},
+        "features.calendar_features": {"index": {"numbers": np.arange(5), "str": "abc", "empty": pd.DatetimeIndex([]),
+                                                 "unsorted": pd.date_range("2020-01-01", periods=5)[::-1],
+                                                 "duplicates": pd.DatetimeIndex(["2020-01-01"] * 3),
+                                                 "series_of_numbers": pd.Series(np.arange(5.0))},
+                                       "cycles": {"empty": (), "list_unknown": ["nope"]}},
+        "exercises.grade": {"answer": {"string": "abc", "array": np.arange(3)}},
+        "exercises.check": {"answer": {"string": "abc", "array": np.arange(3)}},
         "plots.plot_windows": {"starts": {"negative": (-5,), "beyond": (10_000,), "float": (2.5,), "str": "ab"}},
         "forecast.plot_folds": {"folds": {"empty": [], "str": "ab", "not_pairs": [np.arange(3)],
                                           "negative": [(np.arange(-5, 0), np.arange(0, 2))], "floats": [(np.ones(2) / 3, np.ones(1))]}},
@@ -322,11 +390,10 @@ def cases():
         for name in mod.__all__:
             obj = getattr(mod, name)
             qual = f"{mod_name}.{name}"
-            if not callable(obj) or qual in SKIP or qual not in GOOD:
+            if not callable(obj) or qual in SKIP or (qual not in GOOD and qual not in METHODS):
                 continue
-            targets = [(qual, obj)]
-            if name == "Scaler":
-                targets += [(f"{qual}.{m}", m) for m in ("fit", "transform", "inverse_transform")]
+            targets = [(qual, obj)] if qual in GOOD else []
+            targets += [(f"{qual}.{m}", m) for m in METHODS.get(qual, ((), ()))[1]]
             for q, fn in targets:
                 sig = inspect.signature(getattr(obj, fn) if isinstance(fn, str) else fn)
                 for param in sig.parameters.values():
@@ -358,11 +425,8 @@ def _caller(qual: str, obj: Any, method: Any, param: str, value: Any) -> Callabl
 
             kwargs.update(model=SequenceModel("rnn", 1, hidden_size=4, output_size=1), val_loader=None,
                           loss_fn=torch.nn.CrossEntropyLoss())
-        if isinstance(method, str):  # a Scaler method on a fitted Scaler
-            scaler = obj("standard")
-            if method != "fit":
-                scaler.fit(_series())
-            return getattr(scaler, method)(**kwargs)
+        if isinstance(method, str):  # a method on a ready instance (a fitted Scaler, forecaster)
+            return getattr(METHODS[qual.rsplit(".", 1)[0]][0](), method)(**kwargs)
         out = obj(**kwargs)
         if qual == "train.save_checkpoint":  # what save accepts, load must read back
             from tslab.train import load_checkpoint
@@ -383,6 +447,7 @@ DOCUMENTED = {
     ("plots.plot_split", "val", "empty"): "documented: val_frac=0 gives an empty validation part",
     **{(f"cells.{c}", "bias", label): "as torch.nn: bias is read as a truth value (a string warns)"
        for c in ("RNNCell", "LSTMCell", "GRUCell") for label in ("truthy_str", "int", "none")},
+    ("seasonality.detect_periods", "max_period", "beyond"): "documented: capped at T // 2 (a period must fit twice)",
     ("data.Scaler.transform", "x", "extra_dims"): "documented: a univariate scaler scales any shape",
     ("data.Scaler.inverse_transform", "x", "extra_dims"): "documented: a univariate scaler scales any shape",
 }
@@ -415,8 +480,9 @@ def classify(qual: str, param: str, call: Callable[[], Any], label: str = "") ->
         plt.close("all")
     if (qual, param, label) in DOCUMENTED:
         return "clear", "documented: " + DOCUMENTED[qual, param, label]
-    if qual.startswith("exercises.") and result is False:
-        return "clear", "documented: returns False (not yet) " + buf.getvalue().strip()[:120]
+    if qual.startswith("exercises.") and (result is False or getattr(result, "passed", None) is False
+                                          or (result is None and "Not yet" in buf.getvalue())):
+        return "clear", "documented: says not yet " + (buf.getvalue().strip() or str(result))[:120]
     return "silent", f"returned {type(result).__name__}"
 
 

@@ -577,7 +577,7 @@ def load_csv(
     try:
         raw = pd.read_csv(path, sep=sep)
     except pd.errors.EmptyDataError as err:
-        raise ValueError(f"path {str(path)!r} is empty: expected a header line and data rows") from err
+        raise ValueError(f"path must be a readable CSV file with a header line and data rows, got {str(path)!r}, which is empty") from err
     except (ValueError, UnicodeDecodeError) as err:  # ParserError is a ValueError; binary files fail to decode
         raise ValueError(f"path must be a readable CSV file with a header row, got {str(path)!r}: {err}") from err
     if not isinstance(raw.index, pd.RangeIndex):  # pandas moves the extra fields of long rows into the index
@@ -605,7 +605,8 @@ def load_csv(
         )
     # values: every non-empty cell must be a number
     cols = [c for c in raw.columns if c != date_column] if value_columns is None else (
-        [value_columns] if isinstance(value_columns, str) else list(value_columns))
+        [value_columns] if isinstance(value_columns, str) else list(as_type("value_columns", value_columns, (list, tuple),
+                                                                          "a column name or a list of names")))
     if not cols:
         raise ValueError(f"value_columns must name at least one column of the file, got {value_columns!r}")
     missing_cols = [c for c in cols if c not in raw.columns]

@@ -39,7 +39,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import torch
 
-from tslab._checks import as_array, as_float, as_int, as_type
+from tslab._checks import as_array, as_bool, as_float, as_int, as_type
 
 __all__ = [
     "EXERCISES",
@@ -271,6 +271,7 @@ def exercise(
         raise ValueError(f"name must be the Python name of the answer, got {name!r}")
     if exercise_id in EXERCISES:
         raise ValueError(f"exercise_id {exercise_id!r} is already registered")
+    wants_callable, passed = as_bool("wants_callable", wants_callable), as_type("passed", passed, str, "a str")
 
     def register(checker: _Checker) -> _Checker:
         EXERCISES[exercise_id] = Exercise(exercise_id, name, checker, wants_callable, passed)
@@ -303,7 +304,7 @@ def grade(exercise_id: str, answer: Any, seed: int | None = None) -> Verdict:
         return Verdict(
             False, f"`{ex.name}` should be a function (def {ex.name}(...): ...), got {_describe(answer)}."
         )
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(None if seed is None else as_int("seed", seed, 0))
     try:
         hint = ex.checker(answer, rng)
     except _NotYet as err:

@@ -14,6 +14,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from tslab._checks import check_time_index
+
 __all__ = ["CALENDAR_CYCLES", "calendar_features"]
 
 CALENDAR_CYCLES = {
@@ -51,6 +53,11 @@ def calendar_features(index: pd.DatetimeIndex | pd.Series | pd.DataFrame,
         index = index.index
     if not isinstance(index, pd.DatetimeIndex):
         raise TypeError(f"index must be a pandas DatetimeIndex (or a Series/DataFrame on one), got {type(index).__name__}")
+    if index.size == 0:
+        raise ValueError("index must hold at least one timestamp, got an empty DatetimeIndex")
+    check_time_index("index", pd.Series(0.0, index=index))
+    if not isinstance(cycles, (str, list, tuple)):
+        raise TypeError(f"cycles must be a name or a list of names from {list(CALENDAR_CYCLES)}, got {type(cycles).__name__}")
     names = [cycles] if isinstance(cycles, str) else list(cycles)
     unknown = [c for c in names if c not in CALENDAR_CYCLES]
     if not names or unknown:

@@ -159,10 +159,13 @@ def direct_forecast(
     if is_module:
         model.eval()
     try:
-        out = as_array("model's output", (_torch_predictor(model) if is_module else model)(window), range(8))
+        raw = (_torch_predictor(model) if is_module else model)(window)
+    except (TypeError, ValueError) as err:  # e.g. a wrong number of features: name our own argument
+        raise type(err)(f"history_window: the model refused a window of shape {window.shape}: {err}") from err
     finally:
         if is_module:
             model.train(was_training)
+    out = as_array("model's output", raw, range(8))
     if out.ndim != 2 or out.shape[0] != window.shape[0]:
         raise ValueError(f"model must return (N, H) with N = {window.shape[0]}, got {out.shape}")
     return out[0] if in_ndim == 1 else out
@@ -373,7 +376,7 @@ class RecurrentForecaster:
             Point forecasts ``(H,)`` in the units of ``history``.
         """
         c = self.config
-        y = _check_series(history, "history", c["min_length"])
+        y = as_array("history", history, (1,), min_len=c["min_length"])
         L, H = c["input_len"], c["horizon"]
         n_cov = len(c.get("cov_mu", []))
         if (covariates is None) != (n_cov == 0):
@@ -420,23 +423,6 @@ def _residual_windows_cached(y_bytes: bytes, input_len: int, horizon: int, m: in
     return ets_residual_windows(np.frombuffer(y_bytes, dtype=float), input_len, horizon, m)
 
 
-def _check_series(train: object, name: str, min_length: int) -> np.ndarray:
-    if isinstance(train, pd.Series):
-        train = train.to_numpy()
-    if isinstance(train, torch.Tensor):
-        train = train.detach().cpu().numpy()
-    if not isinstance(train, (np.ndarray, list, tuple)):
-        raise TypeError(f"{name} must be a pandas Series or a 1-D NumPy array, got {type(train).__name__}")
-    y = np.asarray(train, dtype=float)
-    if y.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (T,), got shape {y.shape}")
-    if not np.all(np.isfinite(y)):
-        raise ValueError(f"{name} must not contain NaN or inf, got {int(np.sum(~np.isfinite(y)))} non-finite value(s)")
-    if y.size < min_length:
-        raise ValueError(f"{name} is too short: got {y.size} values, need at least {min_length}")
-    return y
-
-
 def fit_recurrent(
     train: pd.Series | ArrayLike,
     horizon: int,
@@ -476,9 +462,9 @@ def fit_recurrent(
     L = max(3 * m, 12) if input_len is None else as_int("input_len", input_len, 2)
     first = max(3 * m - 1, 9, L - 1) if recipe == "ets_residual" else L - 1
     min_length = max(first + horizon + 20, 2 * m)  # at least 20 training windows
-    y = _check_series(train, "train", min_length)
+    y = as_array("train", train, (1,), min_len=min_length)
     config: dict = {"recipe": recipe, "kind": kind, "horizon": horizon, "m": m, "input_len": L,
-                    "hidden_size": int(hidden_size), "min_length": L if recipe == "detrended" else max(L, 2 * m)}
+                    "hidden_size": as_int("hidden_size", hidden_size, 1), "min_length": L if recipe == "detrended" else max(L, 2 * m)}
     U = None
     if covariates is not None:
         if recipe != "detrended":

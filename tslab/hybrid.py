@@ -26,7 +26,7 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike
 
-from tslab._checks import as_array, as_int
+from tslab._checks import as_array, as_bool, as_choice, as_int
 from tslab.baselines import _check, _fit_ets, select_ets
 
 __all__ = ["ets_origin_forecasts", "ResidualWindows", "ets_residual_windows"]
@@ -87,6 +87,10 @@ def ets_origin_forecasts(
         spec.pop("aicc")
     elif not isinstance(spec, dict) or set(spec) != {"trend", "seasonal", "damped_trend"}:
         raise ValueError(f"spec must be a dict with keys trend, seasonal, damped_trend, got {spec!r}")
+    else:
+        spec = {"trend": as_choice("spec['trend']", spec["trend"], (None, "add", "mul")),
+                "seasonal": as_choice("spec['seasonal']", spec["seasonal"], (None, "add", "mul")),
+                "damped_trend": as_bool("spec['damped_trend']", spec["damped_trend"])}
     paths = np.full((y.size, horizon), np.nan)
     params: dict = {}
     for t in range(first, y.size):

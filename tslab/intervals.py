@@ -23,27 +23,20 @@ from typing import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from tslab._checks import as_array, as_bool, as_float, as_int
+
 __all__ = ["conformal_quantiles", "conformal_interval", "coverage", "mean_width", "ets_rolling_intervals"]
 
 
 def _array(x: ArrayLike, name: str, ndim: tuple[int, ...]) -> np.ndarray:
-    try:
-        a = np.asarray(x, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be an array of numbers, got {type(x).__name__}") from err
-    if a.ndim not in ndim:
-        raise ValueError(f"{name} must be {' or '.join(f'{d}-D' for d in ndim)}, got shape {a.shape}")
-    if a.size == 0 or not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} must be non-empty and finite, got shape {a.shape} with "
-                         f"{int(np.size(a) - np.isfinite(a).sum())} NaN/inf")
-    return a
+    return as_array(name, x, ndim, min_len=1)
 
 
 def _levels(levels: float | Sequence[float]) -> np.ndarray:
-    lv = np.atleast_1d(np.asarray(levels, dtype=float)) if not isinstance(levels, str) else None
-    if lv is None or lv.ndim != 1 or lv.size == 0 or not np.all((lv > 0) & (lv < 1)):
-        raise ValueError(f"levels must be one number or a list of numbers in (0, 1) such as 0.8, got {levels!r}")
-    return lv
+    lv = [levels] if isinstance(levels, str) or np.ndim(levels) == 0 else list(levels)
+    if not lv:
+        raise ValueError("levels must be one number or a list of numbers in (0, 1) such as 0.8, got an empty list")
+    return np.array([as_float("levels", v, 0, 1, lo_open=True, hi_open=True) for v in lv])
 
 
 def conformal_quantiles(residuals: ArrayLike, levels: float | Sequence[float] = (0.8, 0.95), *,
@@ -67,9 +60,7 @@ def conformal_quantiles(residuals: ArrayLike, levels: float | Sequence[float] = 
     """
     r = np.abs(_array(residuals, "residuals", (1, 2)))
     r = r[:, None] if r.ndim == 1 else r  # (N, H)
-    lv = _levels(levels)
-    if not isinstance(per_horizon, (bool, np.bool_)):
-        raise TypeError(f"per_horizon must be True or False, got {per_horizon!r}")
+    lv, per_horizon = _levels(levels), as_bool("per_horizon", per_horizon)
     pools = [r[:, h] for h in range(r.shape[1])] if per_horizon else [r.ravel()]
     out = np.empty((lv.size, len(pools)))
     for j, level in enumerate(lv):
@@ -121,6 +112,7 @@ def coverage(y: ArrayLike, lower: ArrayLike, upper: ArrayLike, *, per_horizon: b
         per_horizon: return one share per step ``(H,)`` instead of one number.
     """
     t, lo, hi = _bounds(y, lower, upper)
+    per_horizon = as_bool("per_horizon", per_horizon)
     inside = (t >= lo) & (t <= hi)
     return inside.mean(axis=0) if per_horizon else float(inside.mean())
 
@@ -171,8 +163,6 @@ def ets_rolling_intervals(
     import pandas as pd
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-    from tslab._checks import as_int
-
     v = _array(y, "y", (1,))
     horizon = as_int("horizon", horizon, 1)
     fit_end = as_int("fit_end", fit_end, 10)
@@ -184,7 +174,7 @@ def ets_rolling_intervals(
     if trend not in (None, "add"):
         raise ValueError(f"trend must be None or 'add' (additive errors and states only), got {trend!r}")
     lv = _levels(levels)
-    spec = {"error": "add", "trend": trend, "damped_trend": bool(damped_trend and trend is not None)}
+    spec = {"error": "add", "trend": trend, "damped_trend": as_bool("damped_trend", damped_trend) and trend is not None}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter of the optimiser
         fitted = ETSModel(pd.Series(v[:fit_end]), **spec).fit(disp=False)

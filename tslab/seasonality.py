@@ -79,7 +79,7 @@ def detect_periods(y: ArrayLike, max_period: int | None = None, n: int = 1) -> l
 
     Args:
         y: series ``(T,)``, at least 8 values.
-        max_period: longest period to consider; default ``T // 2``.
+        max_period: longest period to consider; default (and at most) ``T // 2``.
         n: how many periods to return (fewer if the series has fewer peaks).
 
     Returns:
