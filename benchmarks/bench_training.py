@@ -139,7 +139,8 @@ def train_forecaster(kind: str, data):
     from tslab.train import fit
 
     torch.manual_seed(S.seed)
-    model = SequenceModel(kind, input_size=1, hidden_size=S.forecast_hidden, predict_change=True)
+    model = SequenceModel(kind, input_size=1, hidden_size=S.forecast_hidden, predict_change=True,
+                          recurrent_init=S.forecast_recurrent_init)
     history = fit(
         model, make_loader(*data["train"], batch_size=S.forecast_batch, shuffle=True, seed=S.seed),
         make_loader(*data["val"], batch_size=512), epochs=S.forecast_epochs, lr=S.forecast_lr,

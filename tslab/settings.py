@@ -27,6 +27,9 @@ class TrainingSettings:
         input_len: window length ``L`` of the forecaster.
         forecast_hidden, forecast_lr, forecast_epochs, forecast_batch, forecast_patience: as above,
             for the forecaster.
+        forecast_recurrent_init: the forecaster's ``recurrent_init``, chosen on validation loss
+            over the three cell types and both initialisations (best: GRU with PyTorch's own
+            initialisation, validation MSE 0.00803 in scaled units, against 0.00815 orthogonal).
         train_frac, val_frac: shares of the train and validation parts (the rest is test).
 
     The epoch budgets were set from validation curves only: every classifier passes 99 %
@@ -50,6 +53,7 @@ class TrainingSettings:
     forecast_epochs: int = 50
     forecast_batch: int = 32
     forecast_patience: int = 15
+    forecast_recurrent_init: str = "pytorch"
     train_frac: float = 0.7
     val_frac: float = 0.15
 
