@@ -362,8 +362,9 @@ for k, h in fc_histories.items():
     print(f"{k:>4}: best val MSE / floor {min(h.val_loss) / floor_scaled:.2f} at epoch {h.best_epoch + 1} of {h.epochs}{cap}")
 
 # %% [markdown]
-# The training loss comes down to about the dashed line: the targets themselves contain the noise,
-# so even a perfect model would score about $\sigma^2/s^2$ *on average*. The validation loss ends
+# The training loss comes down towards the dashed line (its ratio to it at the best epoch is printed
+# above): the targets themselves contain the noise, so even a perfect model would score about
+# $\sigma^2/s^2$ *on average*. The validation loss ends
 # *below* the line. That is not a miracle: the line is the expected noise variance, and on a
 # finite stretch of 150 validation steps the noise that actually fell can be smaller than its
 # expectation. To see the floor that was really attainable, compare with an oracle, on the test part.
@@ -487,24 +488,24 @@ print(f"with clipping   : val accuracy {h_rnn.metrics['accuracy'][h_rnn.best_epo
 # %% [markdown]
 # ## 7. Overfitting and early stopping
 #
-# Give a large model only 24 training series and let it train without early stopping:
+# Give a large model only 12 training series and let it train without early stopping:
 
 # %%
-small_loader = make_loader(train[0][:24], train[1][:24], batch_size=24)
+small_loader = make_loader(train[0][:12], train[1][:12], batch_size=12)
 torch.manual_seed(cfg.seed)
 big = SequenceModel("gru", 1, 64, output_size=2)
 h_over = fit(big, small_loader, val_loader, loss_fn=nn.CrossEntropyLoss(), epochs=40, lr=1e-2,
              progress=False, seed=cfg.seed)
 fig, ax = plot_history(h_over)
-ax.set_title(f"24 training series, GRU with {count_parameters(big):,} parameters")
+ax.set_title(f"12 training series, GRU with {count_parameters(big):,} parameters")
 print(f"train loss {h_over.train_loss[-1]:.4f}; val loss lowest {min(h_over.val_loss):.3f} at epoch "
       f"{h_over.best_epoch + 1}, last {h_over.val_loss[-1]:.3f}")
 assert h_over.val_loss[-1] > min(h_over.val_loss)
 
 # %% [markdown]
-# The training loss keeps falling while the validation loss turns up after its lowest point:
-# the model is learning the 24 series, not the task. Because a validation loader was given, `fit`
-# still ends with the weights of the lowest validation loss (`restore_best=True`, its default;
+# The training loss falls close to 0 while the validation loss, after its lowest point, climbs
+# well above it (both printed above): the model is learning the 12 series, not the task. Because
+# a validation loader was given, `fit` still ends with the weights of the lowest validation loss (`restore_best=True`, its default;
 # `restore_best=False` keeps the last epoch's). Early stopping (`early_stopping_patience`) would
 # also have saved the epochs after that point, as it did in section 2.
 
