@@ -45,7 +45,7 @@ seed_everything(0)
 device = get_device()
 use_course_style()
 # The models here are tiny: one CPU thread is faster than several threads waiting on each other
-# (on a busy 2-core machine, many times faster). Delete this line for big models.
+# (on a busy machine, many times faster). Delete this line for big models.
 torch.set_num_threads(1)
 print(f"Running on: {device}")
 

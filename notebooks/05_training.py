@@ -205,14 +205,16 @@ print("validation accuracy per epoch:", np.round(history_default.metrics["accura
 #
 # With `recurrent_init="orthogonal"`, every $W_{hh}$ block is an orthogonal matrix, which keeps
 # the length of the state (and of the gradient flowing back) at the start of training; for LSTM
-# the forget-gate bias also starts at about 1, so the cell keeps its memory by default.
+# the forget-gate bias also starts at about 1, so the cell keeps its memory by default. This is
+# what `SequenceModel` does for RNN, LSTM and GRU unless told otherwise (the later notebooks rely
+# on it); `recurrent_init="pytorch"` keeps PyTorch's own initialisation, as in the run above.
 
 # %%
 W = SequenceModel("rnn", 1, cfg.anomaly_hidden, recurrent_init="pytorch").encoder.weight_hh_l0.detach()
 W_orth = SequenceModel("rnn", 1, cfg.anomaly_hidden, recurrent_init="orthogonal").encoder.weight_hh_l0.detach()
 radius, radius_orth = (float(torch.linalg.eigvals(w).abs().max()) for w in (W, W_orth))
-print(f"spectral radius of W_hh: default {radius:.2f}, orthogonal {radius_orth:.2f}")
-print(f"a trace scaled by it 30 times: default {radius**30:.1e}, orthogonal {radius_orth**30:.2f}")
+print(f"spectral radius of W_hh: PyTorch init {radius:.2f}, orthogonal {radius_orth:.2f}")
+print(f"a trace scaled by it 30 times: PyTorch init {radius**30:.1e}, orthogonal {radius_orth**30:.2f}")
 assert radius < 1 and abs(radius_orth - 1) < 1e-4
 
 # %% [markdown]
@@ -232,7 +234,7 @@ for kind in KINDS:
           f"{first}, best epoch {h.best_epoch + 1:>2} of {h.epochs} "
           f"(val accuracy {h.metrics['accuracy'][h.best_epoch]:.3f}), {np.mean(h.seconds):.2f} s per epoch")
 print("\nRNN val accuracy per epoch, same budget of", cfg.anomaly_epochs, "epochs:")
-print("  default init   :", np.round(history_default.metrics["accuracy"], 3))
+print("  PyTorch init   :", np.round(history_default.metrics["accuracy"], 3))
 print("  orthogonal init:", np.round(histories["rnn"].metrics["accuracy"], 3))
 assert max(history_default.metrics["accuracy"]) < 0.75 and max(histories["rnn"].metrics["accuracy"]) > 0.95
 
@@ -245,7 +247,7 @@ assert min(test_accuracy.values()) >= 0.97  # the goal: the reference's accuracy
 # %% [markdown]
 # The test accuracies are printed above, next to the reference's validation accuracy of section 2
 # (the goal: within one point of it); the epoch at which each model first passed 99 % on
-# validation is printed before. With the same budget, the default-initialised RNN never leaves
+# validation is printed before. With the same budget, the PyTorch-initialised RNN never leaves
 # chance, while the orthogonal one is far above chance after its first epoch. The orthogonal
 # start keeps the spike's trace (and its gradient) alive across the 10 to 40 steps it must
 # travel; here that is the difference between learning the task within the budget and not at all.
@@ -505,8 +507,8 @@ assert h_over.val_loss[-1] > min(h_over.val_loss)
 # %% [markdown]
 # The training loss falls close to 0 while the validation loss, after its lowest point, climbs
 # well above it (both printed above): the model is learning the 12 series, not the task. Because
-# a validation loader was given, `fit` still ends with the weights of the lowest validation loss (`restore_best=True`, its default;
-# `restore_best=False` keeps the last epoch's). Early stopping (`early_stopping_patience`) would
+# a validation loader was given, `fit` still ends with the weights of the lowest validation loss
+# (`restore_best=True`, its default; `restore_best=False` keeps the last epoch's). Early stopping (`early_stopping_patience`) would
 # also have saved the epochs after that point, as it did in section 2.
 
 # %% [markdown]
@@ -555,7 +557,7 @@ grid
 # - Before crediting a model, try the cheapest rule that uses the wrong evidence: the old anomaly
 #   task could be solved from the noise level alone (shortcut learning). With equal noise the
 #   spike decides, and a rule told the spike position sets the goal.
-# - A plain RNN with default initialisation sits at chance for the whole budget; an orthogonal
+# - A plain RNN with PyTorch's initialisation sits at chance for the whole budget; an orthogonal
 #   recurrent start learns fast, and RNN, LSTM and GRU all come within a point or so of the reference.
 # - Mini-batches make many updates per epoch and beat full batch per epoch; the learning rate
 #   decides between crawling, converging and stalling; clipping at norm 1 rescales most steps of

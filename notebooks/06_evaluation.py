@@ -52,7 +52,7 @@ seed_everything(0)
 device = get_device()
 plots.use_course_style()  # larger fonts, colour-blind-safe colours: readable when projected
 torch.set_num_threads(1)  # one thread: small models gain little from two, and timings vary less
-threadpool_limits(1)  # NumPy/statsmodels BLAS too: two BLAS threads on two busy cores stall
+threadpool_limits(1)  # NumPy/statsmodels BLAS too: several BLAS threads on a busy CPU stall
 print(f"Running on: {device}")
 
 # %% [markdown]
