@@ -190,6 +190,29 @@ def readme_section(result: dict) -> str:
                 out.append(f"| MASE, every kind {name} | | | | "
                            + " | ".join(f"{v:.3f}" for v in result[f"co2_mase_{name}"].values()) + " |")
         out.append("")
+    if "co2_test" in result:
+        test, vs = result["co2_test"], result["co2_vs_ets"]
+        out += [f"| co2, 12 rolling test origins, 24 months ahead | " + " | ".join(test) + " |",
+                "|---" * (len(test) + 1) + "|",
+                "| mean test MASE | " + " | ".join(f"{v['mean_mase']:.3f}" for v in test.values()) + " |",
+                "| sd over 5 seeds | " + " | ".join(f"{v['sd']:.3f}" if v["sd"] else "" for v in test.values()) + " |",
+                "",
+                f"Recurrent recipe (one for all cell types, chosen on 8 validation origins): "
+                f"`{result['co2_choice']['recipe']}`. {vs['kind'].upper()} against ETS, paired over the test "
+                f"origins: lower MASE at **{100 * vs['origins_won']:.0f} %** of them, mean MASE difference "
+                f"{vs['mean_diff']:+.3f} (95 % bootstrap interval [{vs['mean_diff_ci'][0]:+.3f}, "
+                f"{vs['mean_diff_ci'][1]:+.3f}]).", ""]
+    if "fit_forecast_seconds" in result:
+        out += [f"`tslab.forecast.fit_forecast` on a 500-point monthly series (GRU, 24 ahead): "
+                f"**{result['fit_forecast_seconds']:.1f} s** (goal ≤ 20 s).", ""]
+    if "sunspots_mase" in result:
+        sun = result["sunspots_mase"]
+        out += ["| sunspots, last 11 years | " + " | ".join(sun) + " |", "|---" * (len(sun) + 1) + "|",
+                "| MASE (m = 1) | " + " | ".join(f"{v:.3f}" for v in sun.values()) + " |"]
+        sd = result.get("sunspots_mase_sd", {})
+        if sd:
+            out.append("| sd over 5 seeds | " + " | ".join(f"{sd[k]:.3f}" if k in sd else "" for k in sun) + " |")
+        out.append("")
     if "interval_coverage" in result:
         out += ["| prediction intervals, test origins | nominal | conformal coverage | conformal width | ETS coverage | ETS width |",
                 "|---|---|---|---|---|---|"]
@@ -239,6 +262,11 @@ def main() -> int:
     if args.save:
         out = HERE / "results" / "latest.json"
         out.parent.mkdir(exist_ok=True)
+        if args.only and out.exists():  # merge: keep the parts not measured now
+            result = {**json.loads(out.read_text()), **result}
+            if "co2" in args.only:  # keys of the co2 benchmark before issue 15
+                for stale in ("co2_mase", "co2_mase_detrended", "co2_mase_hybrid", "co2_recipe"):
+                    result.pop(stale, None)
         out.write_text(json.dumps(result, indent=2) + "\n")
     if args.readme:
         write_readme(result)

@@ -218,3 +218,13 @@ def test_capstone_seasonal_naive_itself_does_not_pass():
 def test_capstone_reports_a_wrong_shape():
     verdict = grade("capstone", lambda train, h: np.zeros(h + 1))
     assert not verdict.passed and "shape" in verdict.message
+
+
+def test_check_function_names_a_placeholder_returning_none_or_nan(capsys):
+    from tslab.exercises import check_function
+
+    cases = [(np.arange(3.0),)]
+    assert check_function("f", lambda x: None, lambda x: x.sum(), cases) is False
+    assert "returned None" in capsys.readouterr().out
+    assert check_function("f", lambda x: np.nan, lambda x: x.sum(), cases) is False
+    assert "NaN or inf" in capsys.readouterr().out

@@ -179,6 +179,8 @@ def check_function(
             got = fn(*args)
         except Exception as err:  # the learner's code: report, don't crash the notebook
             return _verdict(False, f"{name}{_short(args)} raised {type(err).__name__}: {err}")
+        if got is None:  # the template's placeholder, or a missing `return`
+            return _verdict(False, f"{name}{_short(args)} returned None: write the function's body and `return` its result.")
         want_a = np.asarray(want.detach().cpu() if isinstance(want, torch.Tensor) else want, dtype=float)
         try:
             got_a = np.asarray(got.detach().cpu() if isinstance(got, torch.Tensor) else got, dtype=float)
@@ -186,6 +188,8 @@ def check_function(
             return _verdict(False, f"{name}{_short(args)} returned {type(got).__name__}, expected numbers.")
         if got_a.shape != want_a.shape:
             return _verdict(False, f"{name}{_short(args)} returned shape {got_a.shape}, expected {want_a.shape}.")
+        if not np.isfinite(got_a).all():
+            return _verdict(False, f"{name}{_short(args)} returned NaN or inf, expected finite numbers.")
         if not np.allclose(got_a, want_a, rtol=rtol, atol=atol):
             gap = float(np.max(np.abs(got_a - want_a)))
             return _verdict(False, f"{name}{_short(args)} is off by up to {gap:.3g} from the reference.")
