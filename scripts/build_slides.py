@@ -247,6 +247,18 @@ def _split_cell(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return cells
 
 
+def _progress_text(view: dict, state: dict) -> str | None:
+    """A progress bar's final text (tqdm's ``label 100% 3/3 [...]``), or None if ``view`` is no bar."""
+    model = state.get(view["model_id"].replace("IPY_MODEL_", ""), {})
+    parts = [state.get(c.replace("IPY_MODEL_", ""), {}) for c in model.get("state", {}).get("children", [])]
+    if not any(p.get("model_name") in ("FloatProgressModel", "IntProgressModel") for p in parts):
+        return None
+    texts = [html.unescape(re.sub(r"<[^>]+>", "", str(p["state"]["value"]))).strip()
+             for p in parts if p.get("model_name") == "HTMLModel" and p.get("state", {}).get("value")]
+    bar = next(p["state"] for p in parts if p.get("model_name") in ("FloatProgressModel", "IntProgressModel"))
+    return " ".join(t for t in texts if t) or f"{bar.get('value', 0):g}/{bar.get('max', 0):g}"
+
+
 def _widget_html(view: dict, state: dict) -> str | None:
     """A static picture of an explorer's saved state: control values, status text and its plot."""
     controls, texts, images = [], [], []
@@ -437,7 +449,9 @@ def deck_notebook(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, lis
                 outputs.append(out)
                 continue
             data = out.get("data", {})
-            if WIDGET_VIEW in data:
+            if WIDGET_VIEW in data and (bar := _progress_text(data[WIDGET_VIEW], widget_state)) is not None:
+                out = nbformat.v4.new_output("stream", name="stdout", text=bar + "\n")  # a finished progress bar
+            elif WIDGET_VIEW in data:
                 static = _widget_html(data[WIDGET_VIEW], widget_state)
                 text = static or (
                     '<p class="tslab-explorer-note tslab-explorer-missing">Explorer: no saved state '

@@ -133,6 +133,24 @@ def test_explorer_becomes_its_saved_picture_with_values_and_a_note():
     assert "widgets" not in deck.metadata and any(r["explorer"] for r in records)
 
 
+def test_a_finished_progress_bar_becomes_its_text_not_a_blank_widget():
+    state = {
+        "bar": {"model_name": "HBoxModel", "state": {"children": ["IPY_MODEL_l", "IPY_MODEL_p", "IPY_MODEL_r"]}},
+        "l": {"model_name": "HTMLModel", "state": {"value": "candidates: 100%"}},
+        "p": {"model_name": "FloatProgressModel", "state": {"value": 3, "max": 3}},
+        "r": {"model_name": "HTMLModel", "state": {"value": " 3/3 [00:02&lt;00:00]"}},
+    }
+    view = {"output_type": "display_data", "data": {
+        "application/vnd.jupyter.widget-view+json": {"model_id": "bar", "version_major": 2, "version_minor": 0},
+        "text/plain": "candidates: 0%"}}
+    nb = _notebook(nbformat.v4.new_markdown_cell("# T"), _code("import os\nimport sys"), _code("search()", view))
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": state}}
+    deck, records = slides.deck_notebook(nb)
+    (cell,) = [c for c in deck.cells if c.cell_type == "code"]
+    assert cell.outputs[0]["output_type"] == "stream" and cell.outputs[0]["text"] == "candidates: 100% 3/3 [00:02<00:00]\n"
+    assert not any(r["explorer"] for r in records)
+
+
 def test_a_long_section_continues_on_sub_slides_and_no_cell_is_cut():
     md = nbformat.v4.new_markdown_cell
     long_output = {"output_type": "stream", "name": "stdout", "text": "a line\n" * 20}
