@@ -21,7 +21,7 @@ origin as input.
   ``η ~ N(0, 0.3²)``, ``ε ~ N(0, 1)`` (ETS(A,N,N) is the true model), 6000 steps: fit 2000,
   validation 1000 origins, test 2993 origins;
 - seattle_weather: notebook 08 exactly (2012-01 .. 2014-07 fit, last 182 days of 2014
-  validation, 2015 test; three candidates chosen by validation MASE).
+  validation, 2015 test; four candidates (cell type, window, hidden size, layers) chosen by validation MASE).
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ H = 7
 LEVELS = (0.8, 0.95)
 CANDIDATES = {"gru_L14_h16": dict(kind="gru", input_len=14, hidden_size=16),
               "gru_L28_h32": dict(kind="gru", input_len=28, hidden_size=32),
-              "lstm_L14_h16": dict(kind="lstm", input_len=14, hidden_size=16)}
+              "lstm_L14_h16": dict(kind="lstm", input_len=14, hidden_size=16),
+              "gru_L14_h16_2layers": dict(kind="gru", input_len=14, hidden_size=16, num_layers=2)}
 
 
 def _intervals(y, point_val, val_origins, point_test, test_origins, n_fit, ets_spec):

@@ -356,7 +356,7 @@ class RecurrentForecaster:
     Attributes:
         model: ``SequenceModel(kind, input_size=1 + F, output_size=H)``: ``(N, L, 1 + F) -> (N, H)``
             (``F = 0`` without covariates).
-        config: ``recipe``, ``kind``, ``horizon``, ``m``, ``input_len``, ``hidden_size`` and the
+        config: ``recipe``, ``kind``, ``horizon``, ``m``, ``input_len``, ``hidden_size``, ``num_layers`` and the
             preprocessing fitted on the training part (trend coefficients, scales, ETS model).
     """
 
@@ -433,6 +433,7 @@ def fit_recurrent(
     recipe: str = "detrended",
     input_len: int | None = None,
     hidden_size: int = 32,
+    num_layers: int = 1,
     epochs: int = 40,
     lr: float = 5e-3,
     device: torch.device | str | None = None,
@@ -464,7 +465,8 @@ def fit_recurrent(
     min_length = max(first + horizon + 20, 2 * m)  # at least 20 training windows
     y = as_array("train", train, (1,), min_len=min_length)
     config: dict = {"recipe": recipe, "kind": kind, "horizon": horizon, "m": m, "input_len": L,
-                    "hidden_size": as_int("hidden_size", hidden_size, 1), "min_length": L if recipe == "detrended" else max(L, 2 * m)}
+                    "hidden_size": as_int("hidden_size", hidden_size, 1),
+                    "num_layers": as_int("num_layers", num_layers, 1), "min_length": L if recipe == "detrended" else max(L, 2 * m)}
     U = None
     if covariates is not None:
         if recipe != "detrended":
@@ -496,7 +498,8 @@ def fit_recurrent(
     with torch.random.fork_rng(devices=[]):  # the caller's global RNG is left as it was
         torch.manual_seed(seed)
         # PyTorch's own initialisation: the one the recipe was chosen with on co2's validation origins
-        model = SequenceModel(kind, input_size=X.shape[2], hidden_size=hidden_size, output_size=horizon,
+        model = SequenceModel(kind, input_size=X.shape[2], hidden_size=hidden_size, num_layers=num_layers,
+                              output_size=horizon,
                               recurrent_init="pytorch")
         fit(model, make_loader(X, Y, batch_size=64, shuffle=True, seed=seed), epochs=epochs, lr=lr,
             clip_grad_norm=1.0, progress=False, device=device,
@@ -515,6 +518,7 @@ def fit_forecast(
     recipe: str = "detrended",
     input_len: int | None = None,
     hidden_size: int = 32,
+    num_layers: int = 1,
     epochs: int = 40,
     lr: float = 5e-3,
     device: torch.device | str | None = None,
@@ -541,11 +545,12 @@ def fit_forecast(
         seed: seeds the network's initialisation and batch order (the global RNG is untouched).
         recipe: ``"detrended"``, ``"combination"`` or ``"ets_residual"``.
         input_len: window length ``L``; default ``max(3 m, 12)``.
-        hidden_size, epochs, lr: the network and its training.
+        hidden_size, num_layers, epochs, lr: the network (stacked layers) and its training.
         device: where to train; default :func:`tslab.device.get_device`.
 
     Returns:
         Point forecasts ``(H,)`` for the ``H`` steps after ``train``, in its units.
     """
     return fit_recurrent(train, horizon, m, kind=kind, seed=seed, recipe=recipe, input_len=input_len,
-                         hidden_size=hidden_size, epochs=epochs, lr=lr, device=device).predict(train)
+                         hidden_size=hidden_size, num_layers=num_layers, epochs=epochs, lr=lr,
+                         device=device).predict(train)
