@@ -247,14 +247,18 @@ def _split_cell(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return cells
 
 
+def _plain(value: object) -> str:
+    """A widget's HTML value as plain text (tags dropped, entities decoded, no-break spaces as spaces)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", str(value))).replace("\xa0", " ")
+
+
 def _progress_text(view: dict, state: dict) -> str | None:
     """A progress bar's final text (tqdm's ``label 100% 3/3 [...]``), or None if ``view`` is no bar."""
     model = state.get(view["model_id"].replace("IPY_MODEL_", ""), {})
     parts = [state.get(c.replace("IPY_MODEL_", ""), {}) for c in model.get("state", {}).get("children", [])]
     if not any(p.get("model_name") in ("FloatProgressModel", "IntProgressModel") for p in parts):
         return None
-    texts = [html.unescape(re.sub(r"<[^>]+>", "", str(p["state"]["value"]))).strip()
-             for p in parts if p.get("model_name") == "HTMLModel" and p.get("state", {}).get("value")]
+    texts = [_plain(p["state"]["value"]).strip() for p in parts if p.get("model_name") == "HTMLModel" and p.get("state", {}).get("value")]
     bar = next(p["state"] for p in parts if p.get("model_name") in ("FloatProgressModel", "IntProgressModel"))
     return " ".join(t for t in texts if t) or f"{bar.get('value', 0):g}/{bar.get('max', 0):g}"
 
@@ -275,7 +279,7 @@ def _widget_html(view: dict, state: dict) -> str | None:
                 if png:
                     images.append(png)
         elif name in ("HTMLModel", "LabelModel") and s.get("value"):
-            texts.append(re.sub(r"<[^>]+>", "", str(s["value"])).replace("&nbsp;", " ").strip(" ·"))
+            texts.append(_plain(s["value"]).strip(" ·"))
         elif s.get("description") and ("value" in s or "index" in s):
             value = s.get("value")
             if value is None and s.get("_options_labels") and s.get("index") is not None:

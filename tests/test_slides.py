@@ -113,6 +113,16 @@ def test_setup_assert_only_and_tagged_cells_stay_out_and_markers_are_stripped():
     assert code == ["x = 1\nprint(x)"]
 
 
+def _widget_notebook(state: dict, model_id: str, text: str, source: str):
+    """A notebook whose one code cell (``source``) shows widget ``model_id``, with ``state`` saved."""
+    view = {"output_type": "display_data", "data": {
+        "application/vnd.jupyter.widget-view+json": {"model_id": model_id, "version_major": 2, "version_minor": 0},
+        "text/plain": text}}
+    nb = _notebook(nbformat.v4.new_markdown_cell("# T"), _code("import os\nimport sys"), _code(source, view))
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": state}}
+    return nb
+
+
 def test_explorer_becomes_its_saved_picture_with_values_and_a_note():
     png = _png()
     state = {
@@ -121,12 +131,7 @@ def test_explorer_becomes_its_saved_picture_with_values_and_a_note():
         "o": {"model_name": "OutputModel", "state": {"outputs": [
             {"output_type": "display_data", "data": {"image/png": png, "text/plain": "<Figure>"}}]}},
     }
-    view = {"output_type": "display_data", "data": {
-        "application/vnd.jupyter.widget-view+json": {"model_id": "box", "version_major": 2, "version_minor": 0},
-        "text/plain": "VBox(...)"}}
-    nb = _notebook(nbformat.v4.new_markdown_cell("# T"), _code("import os\nimport sys"), _code("explore()", view))
-    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": state}}
-    deck, records = slides.deck_notebook(nb)
+    deck, records = slides.deck_notebook(_widget_notebook(state, "box", "VBox(...)", "explore()"))
     (cell,) = [c for c in deck.cells if c.cell_type == "code"]
     page = cell.outputs[0]["data"]["text/html"]
     assert png in page and "hidden size = 32" in page and "live in JupyterLab" in page
@@ -140,12 +145,7 @@ def test_a_finished_progress_bar_becomes_its_text_not_a_blank_widget():
         "p": {"model_name": "FloatProgressModel", "state": {"value": 3, "max": 3}},
         "r": {"model_name": "HTMLModel", "state": {"value": " 3/3 [00:02&lt;00:00]"}},
     }
-    view = {"output_type": "display_data", "data": {
-        "application/vnd.jupyter.widget-view+json": {"model_id": "bar", "version_major": 2, "version_minor": 0},
-        "text/plain": "candidates: 0%"}}
-    nb = _notebook(nbformat.v4.new_markdown_cell("# T"), _code("import os\nimport sys"), _code("search()", view))
-    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": state}}
-    deck, records = slides.deck_notebook(nb)
+    deck, records = slides.deck_notebook(_widget_notebook(state, "bar", "candidates: 0%", "search()"))
     (cell,) = [c for c in deck.cells if c.cell_type == "code"]
     assert cell.outputs[0]["output_type"] == "stream" and cell.outputs[0]["text"] == "candidates: 100% 3/3 [00:02<00:00]\n"
     assert not any(r["explorer"] for r in records)
